@@ -1,0 +1,96 @@
+import { Context, Data, Effect, Stream } from "effect"
+import type { Duration, Scope } from "effect"
+
+/** A `ledgerClosed` stream message as the node sent it (fields as in rippled's `pubLedger`). */
+export interface LedgerClosedMessage {
+  readonly type: "ledgerClosed"
+  readonly ledger_index: number
+  readonly ledger_hash: string
+  readonly ledger_time: number
+  readonly txn_count?: number
+  readonly validated_ledgers?: string
+  readonly [key: string]: unknown
+}
+
+/** Something that happened to the socket, for logs and results. */
+export type ConnectionEvent = Data.TaggedEnum<{
+  Opened: { readonly at: number; readonly attempt: number }
+  Closed: { readonly at: number; readonly code: number; readonly reason: string }
+  Stalled: { readonly at: number; readonly silentForMs: number }
+  Resubscribed: { readonly at: number; readonly streams: ReadonlyArray<string> }
+  InvalidMessage: { readonly at: number; readonly text: string; readonly problem: string }
+}>
+export const ConnectionEvent = Data.taggedEnum<ConnectionEvent>()
+
+/** The node answered with `status: "error"`; fields as in rippled's error envelope. */
+export class NodeRequestError extends Data.TaggedError("NodeRequestError")<{
+  readonly command: string
+  readonly error: string
+  readonly errorCode: number | undefined
+  readonly errorMessage: string | undefined
+}> {
+  override get message() {
+    return `${this.command} failed: ${this.error}` + (this.errorMessage ? ` (${this.errorMessage})` : "")
+  }
+}
+
+export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
+  readonly command: string
+  readonly timeoutMs: number
+}> {
+  override get message() {
+    return `${this.command} got no reply within ${this.timeoutMs} ms`
+  }
+}
+
+/** The socket was not open, or closed before the reply arrived. */
+export class Disconnected extends Data.TaggedError("Disconnected")<{
+  readonly command: string
+}> {
+  override get message() {
+    return `${this.command} not answered: the WebSocket is not connected`
+  }
+}
+
+export type RequestFailure = NodeRequestError | RequestTimeout | Disconnected
+
+export interface ConnectOptions {
+  readonly url: string
+  /** Sent as `api_version` on every request when set; omitted otherwise (the node then uses 1). */
+  readonly apiVersion: 1 | 2 | undefined
+  readonly requestTimeout: Duration.DurationInput
+  /** No frame and no pong for this long means the node stalled: the socket is dropped and reopened. */
+  readonly stallTimeout: Duration.DurationInput
+}
+
+export interface Connection {
+  /** Completes on the first successful open; reconnects after that happen in the background. */
+  readonly awaitOpen: Effect.Effect<void>
+  /** Sends `{id, command, ...params}` and returns the reply's `result`. */
+  readonly request: (
+    command: string,
+    params?: Readonly<Record<string, unknown>>
+  ) => Effect.Effect<unknown, RequestFailure>
+  /**
+   * Subscribes to streams and remembers them, so each reconnect subscribes again.
+   * Returns the subscribe reply's `result`.
+   */
+  readonly subscribe: (streams: ReadonlyArray<string>) => Effect.Effect<unknown, RequestFailure>
+  readonly unsubscribe: (streams: ReadonlyArray<string>) => Effect.Effect<unknown, RequestFailure>
+  /** Every `ledgerClosed` message, across reconnects, in arrival order. */
+  readonly ledgerClosed: Stream.Stream<LedgerClosedMessage>
+  readonly events: Stream.Stream<ConnectionEvent>
+}
+
+export interface NodeConnectionService {
+  /**
+   * Opens the socket, retrying with `reconnectPolicy` until the scope closes. Never fails:
+   * callers bound the wait for `awaitOpen` themselves (startup timeout, node exit).
+   */
+  readonly connect: (options: ConnectOptions) => Effect.Effect<Connection, never, Scope.Scope>
+}
+
+export class NodeConnection extends Context.Tag("xahaud-monitor/NodeConnection")<
+  NodeConnection,
+  NodeConnectionService
+>() {}
