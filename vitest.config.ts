@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["./test/support/globalSetup.ts"],
     // Integration tests start real node processes and sockets; two workers match the CI machine.
     maxWorkers: 2,
     minWorkers: 1,
