@@ -1,0 +1,105 @@
+/** Asking the node for `server_info`, `get_counts` and `catalogue_status`, and recording the answers. */
+import { Clock, Effect, Either, Option, Ref } from "effect"
+import type { Connection, RequestFailure } from "../Layers/NodeConnection.js"
+import { RunEvent, RunState } from "../Layers/RunState.js"
+import type { ServerInfoInfo } from "../Schema/ServerInfo.js"
+import { decodeCatalogueStatus, decodeGetCounts, decodeServerInfo } from "../Schema/ServerInfo.js"
+import type { Recorder } from "./Recorder.js"
+
+export interface DiagnosticsSource {
+  readonly connection: Connection
+  readonly recorder: Recorder
+  /** Time of the last reply or stream message from the node, for stall detection. */
+  readonly lastHeardAt: Ref.Ref<number>
+  /** `undefined` until asked; false once the node answered `unknownCmd`. */
+  readonly catalogueSupported: Ref.Ref<boolean | undefined>
+}
+
+/** Sends one request, records that the node answered, and logs (without failing) when it did not. */
+const ask = (source: DiagnosticsSource, command: string, params?: Record<string, unknown>) =>
+  source.connection.request(command, params).pipe(
+    Effect.tap(() => Clock.currentTimeMillis.pipe(Effect.flatMap((now) => Ref.set(source.lastHeardAt, now)))),
+    Effect.map(Option.some),
+    Effect.catchAll((failure: RequestFailure) =>
+      failure._tag === "NodeRequestError" && failure.error === "unknownCmd"
+        ? Effect.fail(failure)
+        : Effect.logWarning(`${command} failed`, failure.message).pipe(Effect.as(Option.none<unknown>()))
+    )
+  )
+
+/** Polls `server_info` once and records state, ledgers, job types and version. */
+export const refreshServerInfo = (source: DiagnosticsSource) =>
+  Effect.gen(function* () {
+    const reply = yield* ask(source, "server_info").pipe(Effect.orElseSucceed(() => Option.none<unknown>()))
+    if (Option.isNone(reply)) return Option.none<ServerInfoInfo>()
+    const decoded = decodeServerInfo(reply.value)
+    if (Either.isLeft(decoded)) {
+      yield* Effect.logWarning("server_info reply ignored: unexpected shape", truncate(JSON.stringify(reply.value)))
+      return Option.none<ServerInfoInfo>()
+    }
+    const info = decoded.right.info
+    const recorder = source.recorder
+    recorder.lastServerInfo = info
+    recorder.nodeVersion = info.build_version ?? recorder.nodeVersion
+    recorder.diagnostics.serverState = info.server_state
+    recorder.diagnostics.jobTypes = info.load?.job_types ?? []
+    const problem = recorder.setCompleteLedgers(info.complete_ledgers)
+    if (problem !== null) yield* Effect.logWarning("complete_ledgers not understood", problem)
+    yield* publishDiagnostics(source)
+    return Option.some(info)
+  })
+
+/** Asks for `get_counts` and records the whole result, every key and value as sent. */
+export const refreshCounts = (source: DiagnosticsSource) =>
+  Effect.gen(function* () {
+    const reply = yield* ask(source, "get_counts").pipe(Effect.orElseSucceed(() => Option.none<unknown>()))
+    if (Option.isNone(reply)) return
+    const decoded = decodeGetCounts(reply.value)
+    if (Either.isLeft(decoded)) {
+      yield* Effect.logWarning("get_counts reply ignored: unexpected shape", truncate(JSON.stringify(reply.value)))
+      return
+    }
+    source.recorder.diagnostics.counts = decoded.right
+    yield* publishDiagnostics(source)
+  })
+
+/**
+ * Asks for `catalogue_status` (xahaud 2025 and later). The first `unknownCmd` answer means the node does
+ * not have the command, and it is never asked again.
+ */
+export const refreshCatalogue = (source: DiagnosticsSource) =>
+  Effect.gen(function* () {
+    if ((yield* Ref.get(source.catalogueSupported)) === false) return
+    const reply = yield* ask(source, "catalogue_status").pipe(
+      Effect.catchAll(() =>
+        Ref.set(source.catalogueSupported, false).pipe(
+          Effect.zipRight(Effect.logInfo("node has no catalogue_status command; not asking again")),
+          Effect.as(Option.none<unknown>())
+        )
+      )
+    )
+    if (Option.isNone(reply)) return
+    yield* Ref.set(source.catalogueSupported, true)
+    const decoded = decodeCatalogueStatus(reply.value)
+    if (Either.isRight(decoded)) {
+      source.recorder.catalogueStatus = decoded.right
+      yield* publishDiagnostics(source)
+    }
+  })
+
+const publishDiagnostics = (source: DiagnosticsSource) =>
+  Effect.flatMap(RunState, (runState) => {
+    const diagnostics = source.recorder.diagnostics
+    return runState.publish(
+      RunEvent.DiagnosticsUpdated({
+        serverState: diagnostics.serverState,
+        completeLedgers: diagnostics.completeLedgers,
+        ledgerCount: diagnostics.ledgerCount,
+        counts: diagnostics.counts,
+        jobTypes: diagnostics.jobTypes,
+        catalogue: source.recorder.catalogueStatus
+      })
+    )
+  })
+
+const truncate = (text: string, max = 500) => (text.length > max ? `${text.slice(0, max)}...` : text)

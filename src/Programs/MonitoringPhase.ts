@@ -1,0 +1,108 @@
+/**
+ * The monitoring phase: for `--duration` from sync, a snapshot on every `ledgerClosed` message, memory
+ * samples in between, diagnostics every two seconds, and in standalone mode a `ledger_accept` call every
+ * `--ledger-interval` so that ledgers close at all.
+ */
+import { Clock, Duration, Effect, Ref, Schedule, Stream } from "effect"
+import type { LedgerClosedMessage } from "../Layers/NodeConnection.js"
+import { RunEvent, RunState } from "../Layers/RunState.js"
+import type { DiagnosticsSource } from "./Diagnostics.js"
+import { refreshCatalogue, refreshCounts, refreshServerInfo } from "./Diagnostics.js"
+import type { RunSettings } from "./Settings.js"
+import { DIAGNOSTICS_INTERVAL } from "./Settings.js"
+import type { SnapshotTarget } from "./Snapshots.js"
+import { takeSnapshot } from "./Snapshots.js"
+
+export const memorySampling = (interval: Duration.Duration) => Schedule.spaced(interval)
+export const diagnosticsPolling = Schedule.spaced(DIAGNOSTICS_INTERVAL)
+/** The first `ledger_accept` comes one interval after sync, then one per interval. */
+export const ledgerAccepting = (interval: Duration.Duration) => Schedule.spaced(interval)
+
+export const monitor = (
+  source: DiagnosticsSource,
+  target: SnapshotTarget,
+  settings: Pick<RunSettings, "duration" | "sampleInterval" | "standalone" | "ledgerInterval">
+) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const runState = yield* RunState
+      const recorder = source.recorder
+      const syncedAt = yield* Clock.currentTimeMillis
+      const endsAt = syncedAt + Duration.toMillis(settings.duration)
+      const completeLedgers = recorder.diagnostics.completeLedgers ?? ""
+      recorder.markSynced(syncedAt)
+      recorder.addEvent("synced", syncedAt, `complete ledgers: ${completeLedgers}`)
+      yield* runState.publish(RunEvent.Synced({ at: syncedAt, monitoringEndsAt: endsAt, completeLedgers }))
+      yield* runState.publish(RunEvent.PhaseChanged({ phase: "monitoring", at: syncedAt }))
+      yield* Effect.logInfo("synced; monitoring", { complete_ledgers: completeLedgers, seconds: Duration.toSeconds(settings.duration) })
+
+      yield* source.connection.ledgerClosed.pipe(
+        Stream.runForEach((message) => onLedgerClosed(source, target, message)),
+        Effect.forkScoped
+      )
+      yield* source.connection.subscribe(["ledger"]).pipe(
+        Effect.catchAll((failure) => Effect.logWarning("subscribe to the ledger stream failed", failure.message))
+      )
+
+      yield* takeSnapshot(target, "sample").pipe(Effect.repeat(memorySampling(settings.sampleInterval)), Effect.forkScoped)
+      yield* watchDiagnostics(source).pipe(Effect.repeat(diagnosticsPolling), Effect.forkScoped)
+      if (settings.standalone) {
+        yield* acceptLedger(source).pipe(
+          Effect.delay(settings.ledgerInterval),
+          Effect.repeat(ledgerAccepting(settings.ledgerInterval)),
+          Effect.forkScoped
+        )
+      }
+
+      yield* Effect.sleep(Duration.millis(Math.max(0, endsAt - (yield* Clock.currentTimeMillis))))
+
+      yield* source.connection.unsubscribe(["ledger"]).pipe(
+        Effect.timeout("2 seconds"),
+        Effect.catchAll((failure) => Effect.logDebug("unsubscribe failed", String(failure)))
+      )
+    })
+  )
+
+const onLedgerClosed = (source: DiagnosticsSource, target: SnapshotTarget, message: LedgerClosedMessage) =>
+  Effect.gen(function* () {
+    const at = yield* Clock.currentTimeMillis
+    yield* Ref.set(source.lastHeardAt, at)
+    const { gap, isNew } = source.recorder.acceptLedger(message, at)
+    if (!isNew) {
+      yield* Effect.logDebug("duplicate ledgerClosed ignored", { ledger_index: message.ledger_index })
+      return
+    }
+    // The snapshot comes first, so that nothing else delays the memory reading for this ledger.
+    if (message.validated_ledgers !== undefined) source.recorder.setCompleteLedgers(message.validated_ledgers)
+    yield* takeSnapshot(target, "ledger", message)
+    if (gap !== null) {
+      const text = `missed ledgers ${gap.first_missing}-${gap.last_missing} (${gap.count})`
+      source.recorder.addEvent("ledger_gap", at, text, { ...gap })
+      yield* Effect.logWarning(text)
+    }
+  }).pipe(Effect.annotateLogs("ledger_index", message.ledger_index))
+
+/** Refreshes diagnostics and records when the node loses or regains its complete ledgers. */
+const watchDiagnostics = (source: DiagnosticsSource) =>
+  Effect.gen(function* () {
+    const recorder = source.recorder
+    const before = recorder.diagnostics.ledgerCount
+    yield* refreshServerInfo(source)
+    yield* refreshCounts(source)
+    yield* refreshCatalogue(source)
+    const after = recorder.diagnostics.ledgerCount
+    const at = yield* Clock.currentTimeMillis
+    if (after === 0 && before !== 0) {
+      recorder.addEvent("lost_sync", at, "complete_ledgers dropped to empty", { server_state: recorder.diagnostics.serverState })
+      yield* Effect.logWarning("node lost its complete ledgers", { server_state: recorder.diagnostics.serverState })
+    }
+    if (before === 0 && after !== null && after > 0) {
+      recorder.addEvent("regained_sync", at, `complete ledgers: ${recorder.diagnostics.completeLedgers}`)
+      yield* Effect.logInfo("node has complete ledgers again", { complete_ledgers: recorder.diagnostics.completeLedgers })
+    }
+  })
+
+const acceptLedger = (source: DiagnosticsSource) =>
+  source.connection.request("ledger_accept").pipe(
+    Effect.catchAll((failure) => Effect.logWarning("ledger_accept failed", failure.message))
+  )

@@ -1,0 +1,29 @@
+import type { Duration } from "effect"
+
+/** Everything `run` needs, after the command line, environment and node config have been checked. */
+export interface RunSettings {
+  readonly configPath: string
+  /** From `--websocket-url`, or read from the node config. */
+  readonly websocketUrl: string
+  /** Where `websocketUrl` came from, for logs: the port section name or "--websocket-url". */
+  readonly websocketSource: string
+  readonly apiVersion: 1 | 2 | undefined
+  readonly standalone: boolean
+  /** Monitoring time per binary, counted from sync. */
+  readonly duration: Duration.Duration
+  /** Standalone only: how often the monitor calls `ledger_accept`. */
+  readonly ledgerInterval: Duration.Duration
+  readonly pollInterval: Duration.Duration
+  readonly sampleInterval: Duration.Duration
+  readonly startupTimeout: Duration.Duration
+  readonly syncTimeout: Duration.Duration
+  readonly stopTimeout: Duration.Duration
+  readonly stallTimeout: Duration.Duration
+  readonly requestTimeout: Duration.Duration
+  readonly cooldown: Duration.Duration
+  readonly nodeArgs: ReadonlyArray<string>
+  readonly failFast: boolean
+}
+
+/** At most this often the monitor asks for `server_info` and `get_counts` while monitoring. */
+export const DIAGNOSTICS_INTERVAL = "2 seconds"
