@@ -1,0 +1,121 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Either } from "effect"
+import { type BareUnit, formatDuration, parseDurationText } from "../src/Domain/DurationText.js"
+
+describe("DurationText", () => {
+  describe("parseDurationText", () => {
+    const cases: ReadonlyArray<readonly [text: string, bareUnit: BareUnit, millis: number]> = [
+      ["30s", "minutes", 30_000],
+      ["5m", "seconds", 300_000],
+      ["1h", "minutes", 3_600_000],
+      ["1h30m", "minutes", 5_400_000],
+      ["1h 30m 15s", "minutes", 5_415_000],
+      [" 2 h 5 s ", "minutes", 7_205_000],
+      ["500ms", "minutes", 500],
+      ["1s500ms", "minutes", 1_500],
+      ["2.5m", "minutes", 150_000],
+      [".5s", "minutes", 500],
+      ["1d", "minutes", 86_400_000],
+      ["90", "minutes", 5_400_000],
+      ["90", "seconds", 90_000],
+      ["1.5", "minutes", 90_000]
+    ]
+
+    for (const [text, bareUnit, millis] of cases) {
+      it(`parses "${text}" with bare ${bareUnit}`, () => {
+        const duration = Either.getOrThrowWith(parseDurationText(text, bareUnit), (error) => new Error(error.message))
+
+        expect(Duration.toMillis(duration)).toBe(millis)
+      })
+    }
+
+    it("accepts zero only when allowed", () => {
+      for (const text of ["0", "0s", "0m0s", "0.0h"]) {
+        const allowed = Either.getOrThrow(parseDurationText(text, "seconds", { allowZero: true }))
+        const rejected = Either.getOrThrow(Either.flip(parseDurationText(text, "seconds")))
+
+        expect(Duration.toMillis(allowed), text).toBe(0)
+        expect(rejected.message, text).toContain("it is zero")
+      }
+    })
+  })
+
+  describe("parse errors", () => {
+    const cases: ReadonlyArray<readonly [text: string, reason: string]> = [
+      ["", "it is empty"],
+      ["   ", "it is empty"],
+      ["-5m", "it is negative"],
+      ["-0", "it is negative"],
+      ["5x", `"x" is not a known unit`],
+      ["5 minutes", `"minutes" is not a known unit`],
+      ["5M", `"M" is not a known unit`],
+      ["NaN", `"NaN" is not a number followed by a unit`],
+      ["Infinity", `"Infinity" is not a number followed by a unit`],
+      ["1h30", `"30" is not a number followed by a unit`],
+      ["m5", `"m5" is not a number followed by a unit`],
+      ["1e3s", `"e" is not a known unit`],
+      ["5m1h", "units must go from the largest to the smallest"],
+      ["1m1m", "units must go from the largest to the smallest"],
+      ["1..5s", `is not a number followed by a unit`],
+      [`${"9".repeat(400)}h`, "it is too large"]
+    ]
+
+    for (const [text, reason] of cases) {
+      it(`rejects "${text.slice(0, 20)}"`, () => {
+        const error = Either.getOrThrow(Either.flip(parseDurationText(text, "minutes", { allowZero: true })))
+
+        expect(error._tag).toBe("DurationTextError")
+        expect(error.message).toContain(`Invalid duration "${text}"`)
+        expect(error.message).toContain(reason)
+        expect(error.message).toContain("30s, 5m, 1h30m")
+        expect(error.message).toContain("counts as minutes")
+      })
+    }
+  })
+
+  describe("formatDuration", () => {
+    const cases: ReadonlyArray<readonly [millis: number, text: string]> = [
+      [0, "0.0s"],
+      [40, "0.0s"],
+      [50, "0.1s"],
+      [45_000, "45.0s"],
+      [45_049, "45.0s"],
+      [59_940, "59.9s"],
+      [59_950, "1m 00s"],
+      [59_999, "1m 00s"],
+      [60_000, "1m 00s"],
+      [303_000, "5m 03s"],
+      [303_499, "5m 03s"],
+      [303_500, "5m 04s"],
+      [3_599_490, "59m 59s"],
+      [3_599_960, "1h 00m 00s"],
+      [3_725_000, "1h 02m 05s"],
+      [93_784_000, "26h 03m 04s"]
+    ]
+
+    for (const [millis, text] of cases) {
+      it(`formats ${millis} ms as ${text}`, () => {
+        expect(formatDuration(millis)).toBe(text)
+      })
+    }
+
+    it("accepts a Duration", () => {
+      expect(formatDuration(Duration.minutes(5))).toBe("5m 00s")
+      expect(formatDuration(Duration.infinity)).toBe("infinite")
+    })
+
+    it("formats negative values with a minus", () => {
+      expect(formatDuration(-45_000)).toBe("-45.0s")
+      expect(formatDuration(-59_960)).toBe("-1m 00s")
+      expect(formatDuration(-3_725_000)).toBe("-1h 02m 05s")
+      expect(formatDuration(-0)).toBe("0.0s")
+      expect(formatDuration(-40)).toBe("0.0s")
+    })
+
+    it("formats non-finite values", () => {
+      expect(formatDuration(Number.NaN)).toBe("n/a")
+      expect(formatDuration(Number.POSITIVE_INFINITY)).toBe("infinite")
+      expect(formatDuration(Number.NEGATIVE_INFINITY)).toBe("-infinite")
+    })
+  })
+})
