@@ -1,5 +1,10 @@
-import { Context, Data, Effect, Option, Stream } from "effect"
-import type { Duration, Scope } from "effect"
+import { Context, Data, Effect, ExecutionStrategy, Layer, Scope } from "effect"
+import type { Duration, Option, Stream } from "effect"
+import { checkExecutable, findExecutableOnPath, openLogFile } from "./NodeProcess/Files.js"
+import { launch } from "./NodeProcess/Supervise.js"
+import { killAllProcessGroupsSync } from "./ProcessGroups.js"
+
+export { killAllProcessGroupsSync, liveProcessGroups } from "./ProcessGroups.js"
 
 /** One line of node output, split on `\n`, decoded as UTF-8 with invalid bytes replaced. */
 export interface OutputLine {
@@ -39,14 +44,20 @@ export interface RunningNode {
   readonly pid: number
   /** The argv actually spawned, including any pdeathsig prefix. */
   readonly argv: ReadonlyArray<string>
-  /** Output lines of both streams as they arrive; each subscriber sees lines from subscription on. */
+  /**
+   * Output lines of both streams as they arrive; each subscriber sees lines from subscription on. The stream
+   * ends when both pipes have closed. A subscriber more than 4096 lines behind loses the oldest ones.
+   */
   readonly lines: Stream.Stream<OutputLine>
   /** The last 100 lines of each stream. */
   readonly tails: Effect.Effect<{ readonly stdout: ReadonlyArray<string>; readonly stderr: ReadonlyArray<string> }>
-  /** Completes when the process has exited and both output pipes are drained. */
+  /** Completes when the process has exited and both output pipes are drained, or 1 s after the exit. */
   readonly exit: Effect.Effect<ProcessExit>
   readonly exitNow: Effect.Effect<Option.Option<ProcessExit>>
-  /** SIGTERM to the process group, wait `stopTimeout`, then SIGKILL to the group. Idempotent. */
+  /**
+   * SIGTERM to the process group, wait `stopTimeout` for the group to empty, then SIGKILL to the group.
+   * Returns at once when the node has already exited. Idempotent, and concurrent calls share one outcome.
+   */
   readonly stop: Effect.Effect<StopOutcome>
 }
 
@@ -55,7 +66,8 @@ export class SpawnError extends Data.TaggedError("SpawnError")<{
   readonly cause: unknown
 }> {
   override get message() {
-    return `failed to start ${this.binaryPath}: ${String(this.cause)}`
+    const reason = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `failed to start ${this.binaryPath}: ${reason}`
   }
 }
 
@@ -70,3 +82,49 @@ export interface NodeProcessService {
 }
 
 export class NodeProcess extends Context.Tag("xahaud-monitor/NodeProcess")<NodeProcess, NodeProcessService>() {}
+
+// Children are spawned with node:child_process rather than @effect/platform's Command. In @effect/platform-node
+// 0.108, Command's release waits forever for a child that ignores SIGTERM, because it never sends SIGKILL.
+// It also reports a signal exit as an error without the signal name. And it keeps no list of children that a
+// second Ctrl-C could kill synchronously before the monitor exits without running finalizers.
+
+/** Builds the service. `pdeathsigPrefix` goes in front of every spawned argv and may be empty. */
+export const makeNodeProcess = (pdeathsigPrefix: ReadonlyArray<string>): NodeProcessService => ({
+  start: (spec) =>
+    Effect.gen(function* () {
+      const spawnFailed = (cause: unknown) => new SpawnError({ binaryPath: spec.binaryPath, cause })
+      // With the setpriv prefix a missing binary would only show up as setpriv's exit status, so check first.
+      yield* checkExecutable(spec.binaryPath).pipe(Effect.mapError(spawnFailed))
+      const argv = [...pdeathsigPrefix, spec.binaryPath, ...spec.args]
+      const logFile = yield* openLogFile(spec.logFile).pipe(Effect.mapError(spawnFailed))
+
+      // The output readers run in a child scope, added to the parent before the release below. Finalizers
+      // run in reverse order, so the readers keep draining the pipes while the release stops the node.
+      const background = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
+      return yield* Effect.acquireRelease(
+        launch({ argv, background, logFile, spec }).pipe(Effect.mapError(spawnFailed)),
+        (node) => node.stop
+      )
+    }).pipe(Effect.annotateLogs("binary", spec.binaryPath)),
+
+  killAll: Effect.gen(function* () {
+    const groups = killAllProcessGroupsSync()
+    if (groups.length === 0) return
+    yield* Effect.logWarning("sent SIGKILL to every node process group").pipe(Effect.annotateLogs("groups", groups.join(" ")))
+  })
+})
+
+/** The live service. Whether setpriv is on PATH is checked once, when the layer is built. */
+export const NodeProcessLive: Layer.Layer<NodeProcess> = Layer.sync(NodeProcess, () =>
+  makeNodeProcess(findPdeathsigPrefix())
+)
+
+/**
+ * Returns `setpriv --pdeathsig TERM --` on Linux when util-linux setpriv is on PATH: the kernel then sends
+ * the node SIGTERM when the monitor dies, even by SIGKILL. setpriv execs the node, so the pid stays the node's.
+ */
+const findPdeathsigPrefix = (): ReadonlyArray<string> => {
+  if (process.platform !== "linux") return []
+  const setpriv = findExecutableOnPath("setpriv")
+  return setpriv === undefined ? [] : [setpriv, "--pdeathsig", "TERM", "--"]
+}
