@@ -50,9 +50,18 @@ const levelOf = (level: LogLevel.LogLevel): LogLine["level"] => {
   return "DEBUG"
 }
 
+/** Joins the parts of a log message; a plain object part becomes `key=value` pairs. */
 const messageText = (message: unknown): string => {
-  const parts = Array.isArray(message) ? message : [message]
-  return parts.map((part) => (typeof part === "string" ? part : fieldText(part))).join(" ")
+  const parts: ReadonlyArray<unknown> = Array.isArray(message) ? message : [message]
+  return parts.map(partText).join(" ")
+}
+
+const partText = (part: unknown): string => {
+  if (typeof part === "string") return part
+  if (part !== null && typeof part === "object" && Object.getPrototypeOf(part) === Object.prototype) {
+    return Object.entries(part).map(([key, value]) => `${key}=${fieldText(value)}`).join(" ")
+  }
+  return fieldText(part)
 }
 
 const fieldText = (value: unknown): string => {

@@ -105,7 +105,7 @@ export const makeNodeProcess = (pdeathsigPrefix: ReadonlyArray<string>): NodePro
         launch({ argv, background, logFile, spec }).pipe(Effect.mapError(spawnFailed)),
         (node) => node.stop
       )
-    }).pipe(Effect.annotateLogs("binary", spec.binaryPath)),
+    }).pipe(Effect.annotateLogs("path", spec.binaryPath)),
 
   killAll: Effect.gen(function* () {
     const groups = killAllProcessGroupsSync()

@@ -13,10 +13,10 @@ import { DIAGNOSTICS_INTERVAL } from "./Settings.js"
 import type { SnapshotTarget } from "./Snapshots.js"
 import { takeSnapshot } from "./Snapshots.js"
 
-export const memorySampling = (interval: Duration.Duration) => Schedule.spaced(interval)
+/** Fixed-rate schedules keep their cadence when one run is slow, so samples and ledgers do not drift. */
+export const memorySampling = (interval: Duration.Duration) => Schedule.fixed(interval)
 export const diagnosticsPolling = Schedule.spaced(DIAGNOSTICS_INTERVAL)
-/** The first `ledger_accept` comes one interval after sync, then one per interval. */
-export const ledgerAccepting = (interval: Duration.Duration) => Schedule.spaced(interval)
+export const ledgerAccepting = (interval: Duration.Duration) => Schedule.fixed(interval)
 
 export const monitor = (
   source: DiagnosticsSource,
@@ -47,9 +47,9 @@ export const monitor = (
       yield* takeSnapshot(target, "sample").pipe(Effect.repeat(memorySampling(settings.sampleInterval)), Effect.forkScoped)
       yield* watchDiagnostics(source).pipe(Effect.repeat(diagnosticsPolling), Effect.forkScoped)
       if (settings.standalone) {
-        yield* acceptLedger(source).pipe(
-          Effect.delay(settings.ledgerInterval),
-          Effect.repeat(ledgerAccepting(settings.ledgerInterval)),
+        // The first ledger closes one interval after sync, then one per interval.
+        yield* Effect.sleep(settings.ledgerInterval).pipe(
+          Effect.zipRight(acceptLedger(source).pipe(Effect.repeat(ledgerAccepting(settings.ledgerInterval)))),
           Effect.forkScoped
         )
       }

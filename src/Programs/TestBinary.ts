@@ -102,7 +102,6 @@ const runNode = (
     yield* runState.publish(
       RunEvent.BinaryStarted({ index: run.index, name: binary.name, pid: node.pid, at: recorder.startedAt })
     )
-    yield* Effect.logInfo("node started", { pid: node.pid, argv: node.argv.join(" ") })
     yield* node.lines.pipe(
       Stream.runForEach((line) => runState.publish(RunEvent.NodeOutput({ line }))),
       Effect.forkScoped
@@ -129,7 +128,6 @@ const runNode = (
       Effect.raceFirst(failWhenExited(node, true)),
       Effect.raceFirst(skip)
     )
-    yield* Effect.logInfo("connected", { url: settings.websocketUrl })
     yield* Ref.set(source.lastHeardAt, yield* Clock.currentTimeMillis)
 
     const watchers = <A, E, R>(phase: Effect.Effect<A, E, R>) =>

@@ -42,7 +42,7 @@ export const launch = ({ argv, background, logFile, spec }: LaunchOptions): Effe
     // The pid is defined once the 'spawn' event has fired; with `detached` it is also the process group id.
     const pid = child.pid as number
     registerProcessGroup(pid)
-    const annotate = Effect.annotateLogs({ binary: spec.binaryPath, pid })
+    const annotate = Effect.annotateLogs({ path: spec.binaryPath, pid })
     yield* Effect.logInfo("node started").pipe(Effect.annotateLogs("argv", argv.join(" ")), annotate)
 
     const output = yield* makeOutput(logFile)

@@ -1,0 +1,24 @@
+/** The `list` command: the binaries `run` would test, or why there are none. */
+import { Console, Effect } from "effect"
+import { binariesFromEnv } from "../CliOptions.js"
+import { BinaryCatalog } from "../Layers/BinaryCatalog.js"
+
+export const listCommand = (args: { readonly binaries: ReadonlyArray<string>; readonly buildDir: string }) =>
+  Effect.gen(function* () {
+    const catalog = yield* BinaryCatalog
+    const entries = args.binaries.length > 0 ? args.binaries : yield* binariesFromEnv
+    const binaries = entries.length > 0
+      ? yield* catalog.resolve(entries, args.buildDir)
+      : yield* catalog.discover(args.buildDir)
+    const rows = binaries.map((binary) => [
+      binary.name,
+      binary.path,
+      `${(binary.sizeBytes / 1024 / 1024).toFixed(1)} MB`,
+      binary.modifiedAt.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC")
+    ])
+    const header = ["NAME", "PATH", "SIZE", "MODIFIED"]
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
+    const format = (row: ReadonlyArray<string>) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()
+    yield* Console.log(format(header))
+    for (const row of rows) yield* Console.log(format(row))
+  })
