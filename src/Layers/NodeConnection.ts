@@ -1,5 +1,6 @@
-import { Context, Data, Effect, Stream } from "effect"
+import { Context, Data, Effect, Layer, Stream } from "effect"
 import type { Duration, Scope } from "effect"
+import { connect } from "./NodeConnection/Live.js"
 
 /** A `ledgerClosed` stream message as the node sent it (fields as in rippled's `pubLedger`). */
 export interface LedgerClosedMessage {
@@ -14,7 +15,9 @@ export interface LedgerClosedMessage {
 
 /** Something that happened to the socket, for logs and results. */
 export type ConnectionEvent = Data.TaggedEnum<{
+  /** `attempt` counts the tries since the previous open, this one included (1 when the first try worked). */
   Opened: { readonly at: number; readonly attempt: number }
+  /** Also emitted for a failed open attempt: code 1006 and the socket error as `reason`. */
   Closed: { readonly at: number; readonly code: number; readonly reason: string }
   Stalled: { readonly at: number; readonly silentForMs: number }
   Resubscribed: { readonly at: number; readonly streams: ReadonlyArray<string> }
@@ -73,11 +76,16 @@ export interface Connection {
   ) => Effect.Effect<unknown, RequestFailure>
   /**
    * Subscribes to streams and remembers them, so each reconnect subscribes again.
-   * Returns the subscribe reply's `result`.
+   * Returns the subscribe reply's `result`. The streams are remembered before the request is sent,
+   * so even when it fails (for example with `Disconnected`) the next open subscribes to them.
    */
   readonly subscribe: (streams: ReadonlyArray<string>) => Effect.Effect<unknown, RequestFailure>
   readonly unsubscribe: (streams: ReadonlyArray<string>) => Effect.Effect<unknown, RequestFailure>
-  /** Every `ledgerClosed` message, across reconnects, in arrival order. */
+  /**
+   * Every `ledgerClosed` message, across reconnects, in arrival order. Both streams read bounded
+   * queues filled from `connect` on (the oldest entry is dropped when one is full), so each has
+   * a single consumer, and a consumer that starts late still receives what arrived before it.
+   */
   readonly ledgerClosed: Stream.Stream<LedgerClosedMessage>
   readonly events: Stream.Stream<ConnectionEvent>
 }
@@ -94,3 +102,12 @@ export class NodeConnection extends Context.Tag("xahaud-monitor/NodeConnection")
   NodeConnection,
   NodeConnectionService
 >() {}
+
+/**
+ * Connects with the `ws` package. The arrow defers reading `connect` until a connection is made,
+ * because the implementation modules import the error classes above (an import cycle).
+ */
+export const NodeConnectionLive: Layer.Layer<NodeConnection> = Layer.succeed(
+  NodeConnection,
+  NodeConnection.of({ connect: (options) => connect(options) })
+)
