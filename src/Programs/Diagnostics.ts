@@ -11,12 +11,14 @@ export interface DiagnosticsSource {
   readonly recorder: Recorder
   /** Time of the last reply or stream message from the node, for stall detection. */
   readonly lastHeardAt: Ref.Ref<number>
+  /** Added to admin requests: the port's admin credentials when the config sets them. */
+  readonly adminParams: Readonly<Record<string, string>>
   /** `undefined` until asked; false once the node answered `unknownCmd`. */
   readonly catalogueSupported: Ref.Ref<boolean | undefined>
 }
 
 /** Sends one request, records that the node answered, and logs (without failing) when it did not. */
-const ask = (source: DiagnosticsSource, command: string, params?: Record<string, unknown>) =>
+const ask = (source: DiagnosticsSource, command: string, params?: Readonly<Record<string, unknown>>) =>
   source.connection.request(command, params).pipe(
     Effect.tap(() => Clock.currentTimeMillis.pipe(Effect.flatMap((now) => Ref.set(source.lastHeardAt, now)))),
     Effect.map(Option.some),
@@ -52,7 +54,7 @@ export const refreshServerInfo = (source: DiagnosticsSource) =>
 /** Asks for `get_counts` and records the whole result, every key and value as sent. */
 export const refreshCounts = (source: DiagnosticsSource) =>
   Effect.gen(function* () {
-    const reply = yield* ask(source, "get_counts").pipe(Effect.orElseSucceed(() => Option.none<unknown>()))
+    const reply = yield* ask(source, "get_counts", source.adminParams).pipe(Effect.orElseSucceed(() => Option.none<unknown>()))
     if (Option.isNone(reply)) return
     const decoded = decodeGetCounts(reply.value)
     if (Either.isLeft(decoded)) {
@@ -70,7 +72,7 @@ export const refreshCounts = (source: DiagnosticsSource) =>
 export const refreshCatalogue = (source: DiagnosticsSource) =>
   Effect.gen(function* () {
     if ((yield* Ref.get(source.catalogueSupported)) === false) return
-    const reply = yield* ask(source, "catalogue_status").pipe(
+    const reply = yield* ask(source, "catalogue_status", source.adminParams).pipe(
       Effect.catchAll(() =>
         Ref.set(source.catalogueSupported, false).pipe(
           Effect.zipRight(Effect.logInfo("node has no catalogue_status command; not asking again")),

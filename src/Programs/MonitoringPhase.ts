@@ -103,6 +103,6 @@ const watchDiagnostics = (source: DiagnosticsSource) =>
   })
 
 const acceptLedger = (source: DiagnosticsSource) =>
-  source.connection.request("ledger_accept").pipe(
+  source.connection.request("ledger_accept", source.adminParams).pipe(
     Effect.catchAll((failure) => Effect.logWarning("ledger_accept failed", failure.message))
   )

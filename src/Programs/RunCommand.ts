@@ -94,10 +94,14 @@ const resolveWebSocket = (args: RunArguments) =>
       // The config is still passed to every node, so it must at least be readable.
       if (Either.isLeft(fromConfig) && isReadError(fromConfig.left)) return yield* Effect.fail(fromConfig.left)
       const override = yield* parseWebSocketUrlOverride(args.websocketUrl.value)
-      return { url: override.url, source: "--websocket-url" }
+      return { url: override.url, source: "--websocket-url", adminCredentials: undefined }
     }
     const endpoint = yield* fromConfig
-    return { url: endpoint.url, source: `[${endpoint.portName}] in ${args.config}` }
+    return {
+      url: endpoint.url,
+      source: `[${endpoint.portName}] in ${args.config}`,
+      adminCredentials: endpoint.adminCredentials
+    }
   })
 
 const isReadError = (error: { readonly _tag: string }) =>
@@ -110,11 +114,15 @@ const resolveBinaries = (args: RunArguments) =>
     return entries.length > 0 ? yield* catalog.resolve(entries, args.buildDir) : yield* catalog.discover(args.buildDir)
   })
 
-const toSettings = (args: RunArguments, websocket: { readonly url: string; readonly source: string }): RunSettings => ({
+const toSettings = (
+  args: RunArguments,
+  websocket: { readonly url: string; readonly source: string; readonly adminCredentials: RunSettings["adminCredentials"] }
+): RunSettings => ({
   configPath: args.config,
   websocketUrl: websocket.url,
   websocketSource: websocket.source,
   apiVersion: Option.getOrUndefined(args.apiVersion),
+  adminCredentials: websocket.adminCredentials,
   standalone: args.standalone,
   duration: args.duration,
   ledgerInterval: args.ledgerInterval,

@@ -1,3 +1,4 @@
+import { Redacted } from "effect"
 import type { Duration } from "effect"
 
 /** Everything `run` needs, after the command line, environment and node config have been checked. */
@@ -8,6 +9,8 @@ export interface RunSettings {
   /** Where `websocketUrl` came from, for logs: the port section name or "--websocket-url". */
   readonly websocketSource: string
   readonly apiVersion: 1 | 2 | undefined
+  /** The port's `admin_user` and `admin_password`, which rippled requires in every admin request when set. */
+  readonly adminCredentials: { readonly user: string; readonly password: Redacted.Redacted<string> } | undefined
   readonly standalone: boolean
   /** Monitoring time per binary, counted from sync. */
   readonly duration: Duration.Duration
@@ -27,3 +30,9 @@ export interface RunSettings {
 
 /** At most this often the monitor asks for `server_info` and `get_counts` while monitoring. */
 export const DIAGNOSTICS_INTERVAL = "2 seconds"
+
+/** Fields to add to admin requests (`get_counts`, `ledger_accept`, `catalogue_status`): none, or the credentials. */
+export const adminParams = (settings: Pick<RunSettings, "adminCredentials">): Record<string, string> =>
+  settings.adminCredentials === undefined
+    ? {}
+    : { admin_user: settings.adminCredentials.user, admin_password: Redacted.value(settings.adminCredentials.password) }

@@ -19,6 +19,7 @@ import { NodeExited, NodeStalled, PortInUse, SkipRequested, StartupTimedOut, sta
 import type { BinaryIdentity, RecorderContext } from "./Recorder.js"
 import { Recorder } from "./Recorder.js"
 import type { RunSettings } from "./Settings.js"
+import { adminParams } from "./Settings.js"
 import type { SnapshotTarget } from "./Snapshots.js"
 import { sampleForView } from "./Snapshots.js"
 import { waitForSync } from "./SyncPhase.js"
@@ -118,7 +119,8 @@ const runNode = (
       connection,
       recorder,
       lastHeardAt: yield* Ref.make(yield* Clock.currentTimeMillis),
-      catalogueSupported: yield* Ref.make<boolean | undefined>(undefined)
+      catalogueSupported: yield* Ref.make<boolean | undefined>(undefined),
+      adminParams: adminParams(settings)
     }
     yield* connection.events.pipe(Stream.runForEach(recordConnectionEvent(recorder)), Effect.forkScoped)
     const target: SnapshotTarget = { pid: node.pid, recorder, log }
