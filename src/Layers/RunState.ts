@@ -223,6 +223,8 @@ const applyEvent = (view: RunView, event: RunEvent): RunView => {
           ...current,
           ledgerIndex: isLedger ? snapshot.ledger_index : current.ledgerIndex,
           ledgers: isLedger ? current.ledgers + 1 : current.ledgers,
+          completeLedgers: snapshot.complete_ledgers ?? current.completeLedgers,
+          ledgerCount: snapshot.ledger_count ?? current.ledgerCount,
           rssAtSync: current.rssAtSync ?? event.rssAtSync
         }
       }

@@ -88,6 +88,8 @@ export class Recorder {
   pid: number | null = null
   nodeVersion: string | null = null
   syncedAt: number | null = null
+  /** RSS of the last snapshot before sync, the base for "change since sync". */
+  rssAtSync: number | null = null
   lastServerInfo: Readonly<Record<string, unknown>> | null = null
   catalogueStatus: Readonly<Record<string, unknown>> | null = null
   exit: ProcessExit | null = null
@@ -128,6 +130,7 @@ export class Recorder {
 
   markSynced(at: number) {
     this.syncedAt = at
+    this.rssAtSync = this.snapshots.at(-1)?.rss_mb ?? null
     this.phase = "monitoring"
   }
 

@@ -30,7 +30,7 @@ export const takeSnapshot = (target: SnapshotTarget, kind: SnapshotKind, ledger?
       Effect.catchAll((error) => Effect.logError("snapshot not saved", error.message))
     )
     yield* runState.publish(RunEvent.MemorySampled({ at, sample: sample.value }))
-    yield* runState.publish(RunEvent.SnapshotTaken({ snapshot, rssAtSync: null }))
+    yield* runState.publish(RunEvent.SnapshotTaken({ snapshot, rssAtSync: target.recorder.rssAtSync }))
     return Option.some(snapshot)
   })
 
