@@ -21,7 +21,7 @@ afterAll(async () => {
   await fs.rm(workDir, { recursive: true, force: true })
 })
 
-/** The single run folder under `outputDir`. */
+/** Returns the single run folder under `outputDir`. */
 const runFolder = async (outputDir: string) => {
   const entries = await fs.readdir(outputDir)
   expect(entries).toHaveLength(1)

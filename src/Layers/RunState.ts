@@ -1,7 +1,8 @@
 /**
- * The live state of a run, for the dashboard and the plain line printer. Programs publish events; a
- * reducer folds them into a view. Publishing is synchronous and never blocks, so neither a slow screen
- * nor a flood of node output can slow down sampling.
+ * The live state of a run, for the dashboard and the plain line printer. Programs publish events, and a
+ * reducer folds them into a view. Publishing runs the reducer and the listeners synchronously and waits
+ * for no consumer (the event stream drops its oldest events when full), so a slow screen or a flood of
+ * node output cannot hold up sampling.
  */
 import { Context, Data, Deferred, Effect, Layer, Stream } from "effect"
 import { LineRing } from "../Domain/LineRing.js"
@@ -93,7 +94,7 @@ export const LOG_PANE_LINES = 1000
 export const MEMORY_HISTORY_POINTS = 7200
 
 export interface RunStateService {
-  /** Folds the event into the view and hands it to subscribers. Synchronous inside; never blocks. */
+  /** Folds the event into the view and hands it to subscribers, without waiting for any consumer. */
   readonly publish: (event: RunEvent) => Effect.Effect<void>
   /** For loggers and other synchronous callers. */
   readonly unsafePublish: (event: RunEvent) => void

@@ -18,7 +18,7 @@ export class RunFolderError extends Data.TaggedError("RunFolderError")<{
   }
 }
 
-/** What is known about one binary of a run. `status` is `unfinished` when only snapshots were saved. */
+/** Summary of one binary of a run. `status` is `unfinished` when only snapshots were saved. */
 export interface BinaryRecord {
   readonly binary_name: string
   readonly status: BinaryStatus | "unfinished"

@@ -208,7 +208,7 @@ export class Recorder {
     return event
   }
 
-  /** The monitoring summary's growth rate, for run.json and the summary table. */
+  /** Returns the monitoring phase's RSS growth per hour, for run.json and the summary table. */
   growthPerHour() {
     return this.monitoring.summary().rss_growth_mb_per_hour
   }

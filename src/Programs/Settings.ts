@@ -6,7 +6,7 @@ export interface RunSettings {
   readonly configPath: string
   /** From `--websocket-url`, or read from the node config. */
   readonly websocketUrl: string
-  /** Where `websocketUrl` came from, for logs: the port section name or "--websocket-url". */
+  /** Origin of `websocketUrl` for logs: the port section and config file, or "--websocket-url". */
   readonly websocketSource: string
   readonly apiVersion: 1 | 2 | undefined
   /** The port's `admin_user` and `admin_password`, which rippled requires in every admin request when set. */
@@ -28,7 +28,7 @@ export interface RunSettings {
   readonly failFast: boolean
 }
 
-/** At most this often the monitor asks for `server_info` and `get_counts` while monitoring. */
+/** Period of `server_info` and `get_counts` requests while monitoring. */
 export const DIAGNOSTICS_INTERVAL = "2 seconds"
 
 /** Fields to add to admin requests (`get_counts`, `ledger_accept`, `catalogue_status`): none, or the credentials. */
