@@ -24,26 +24,31 @@ import { exitCodeOf, runAll } from "./RunAll.js"
 import type { RunSettings } from "./Settings.js"
 import { readSystemInfo, TOOL_VERSION } from "./SystemInfo.js"
 
-export interface RunArguments {
-  readonly duration: Duration.Duration
+/** Settings taken over unchanged from the command line. */
+type SharedSettings = Pick<
+  RunSettings,
+  | "duration"
+  | "standalone"
+  | "ledgerInterval"
+  | "pollInterval"
+  | "sampleInterval"
+  | "startupTimeout"
+  | "syncTimeout"
+  | "stopTimeout"
+  | "stallTimeout"
+  | "requestTimeout"
+  | "cooldown"
+  | "nodeArgs"
+  | "failFast"
+>
+
+export interface RunArguments extends SharedSettings {
   readonly binaries: ReadonlyArray<string>
   readonly config: string
   readonly websocketUrl: Option.Option<string>
   readonly apiVersion: Option.Option<1 | 2>
-  readonly standalone: boolean
-  readonly ledgerInterval: Duration.Duration
   readonly buildDir: string
   readonly outputDir: string
-  readonly pollInterval: Duration.Duration
-  readonly sampleInterval: Duration.Duration
-  readonly startupTimeout: Duration.Duration
-  readonly syncTimeout: Duration.Duration
-  readonly stopTimeout: Duration.Duration
-  readonly stallTimeout: Duration.Duration
-  readonly requestTimeout: Duration.Duration
-  readonly cooldown: Duration.Duration
-  readonly nodeArgs: ReadonlyArray<string>
-  readonly failFast: boolean
   readonly plain: boolean
 }
 
@@ -117,26 +122,18 @@ const resolveBinaries = (args: RunArguments) =>
 const toSettings = (
   args: RunArguments,
   websocket: { readonly url: string; readonly source: string; readonly adminCredentials: RunSettings["adminCredentials"] }
-): RunSettings => ({
-  configPath: args.config,
-  websocketUrl: websocket.url,
-  websocketSource: websocket.source,
-  apiVersion: Option.getOrUndefined(args.apiVersion),
-  adminCredentials: websocket.adminCredentials,
-  standalone: args.standalone,
-  duration: args.duration,
-  ledgerInterval: args.ledgerInterval,
-  pollInterval: args.pollInterval,
-  sampleInterval: args.sampleInterval,
-  startupTimeout: args.startupTimeout,
-  syncTimeout: args.syncTimeout,
-  stopTimeout: args.stopTimeout,
-  stallTimeout: args.stallTimeout,
-  requestTimeout: args.requestTimeout,
-  cooldown: args.cooldown,
-  nodeArgs: args.nodeArgs,
-  failFast: args.failFast
-})
+): RunSettings => {
+  // Everything except these command-line-only fields is a setting under the same name.
+  const { apiVersion, binaries: _b, buildDir: _d, config, outputDir: _o, plain: _p, websocketUrl: _w, ...shared } = args
+  return {
+    ...shared,
+    configPath: config,
+    websocketUrl: websocket.url,
+    websocketSource: websocket.source,
+    apiVersion: Option.getOrUndefined(apiVersion),
+    adminCredentials: websocket.adminCredentials
+  }
+}
 
 const testConfiguration = (args: RunArguments, settings: RunSettings): TestConfiguration => ({
   test_duration_minutes: Duration.toMillis(settings.duration) / 60_000,
