@@ -142,6 +142,17 @@ export class SimNode {
   }
 
   /**
+   * Returns the `complete_ledgers` value server_info reported last (the first value of the sequence
+   * fault before any reply), without stepping the sequence. Stream messages use it, because a real
+   * node reports the same set in `validated_ledgers` as in server_info.
+   */
+  reportedCompleteLedgers(): string {
+    const sequence = this.settings.faults.completeLedgersSequence
+    if (sequence === undefined || sequence.length === 0) return this.completeLedgersText()
+    return sequence[Math.min(Math.max(this.serverInfoReplies - 1, 0), sequence.length - 1)] ?? "empty"
+  }
+
+  /**
    * Fields of a validated ledger shared by the subscribe reply and `ledgerClosed` messages.
    * `fee_ref` is only sent while the XRPFees amendment is off, which is always the case for the
    * xahaud builds modelled here, and for rippled only in standalone runs without `--start`.
@@ -158,7 +169,7 @@ export class SimNode {
     const xrpFeesEnabled = this.settings.flavour === "rippled" && (!this.standalone || this.args.start)
     if (!xrpFeesEnabled) fields.fee_ref = FEES.reference
     if (this.accounting.isAtLeast("syncing") && !this.awaitingNetworkLedger()) {
-      fields.validated_ledgers = this.completeLedgersText()
+      fields.validated_ledgers = this.reportedCompleteLedgers()
     }
     return fields
   }

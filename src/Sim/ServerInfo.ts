@@ -67,7 +67,7 @@ export const buildServerInfo = (node: SimNode, request: ServerInfoRequest): Json
 /** Builds the `server_state` result: the machine form, with drops and load factors as integers. */
 export const buildServerState = (node: SimNode, request: ServerInfoRequest): JsonObject => {
   const state = commonFields(node, request)
-  state.complete_ledgers = node.completeLedgersText()
+  state.complete_ledgers = node.reportedCompleteLedgers()
   state.last_close = { converge_time: Math.round(node.lastConvergeSeconds * 1000), proposers: node.proposers() }
   state.load_base = LOAD_BASE
   state.load_factor = LOAD_BASE
