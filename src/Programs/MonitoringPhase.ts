@@ -36,8 +36,10 @@ export const monitor = (
       yield* runState.publish(RunEvent.PhaseChanged({ phase: "monitoring", at: syncedAt }))
       yield* Effect.logInfo("synced; monitoring", { complete_ledgers: completeLedgers, seconds: Duration.toSeconds(settings.duration) })
 
+      // Sync means the node had ledgers, so the first empty `complete_ledgers` from now on is a loss.
+      const hadLedgers = yield* Ref.make(true)
       yield* source.connection.ledgerClosed.pipe(
-        Stream.runForEach((message) => onLedgerClosed(source, target, message)),
+        Stream.runForEach((message) => onLedgerClosed(source, target, hadLedgers, message)),
         Effect.forkScoped
       )
       yield* source.connection.subscribe(["ledger"]).pipe(
@@ -45,7 +47,7 @@ export const monitor = (
       )
 
       yield* takeSnapshot(target, "sample").pipe(Effect.repeat(memorySampling(settings.sampleInterval)), Effect.forkScoped)
-      yield* watchDiagnostics(source).pipe(Effect.repeat(diagnosticsPolling), Effect.forkScoped)
+      yield* watchDiagnostics(source, hadLedgers).pipe(Effect.repeat(diagnosticsPolling), Effect.forkScoped)
       if (settings.standalone) {
         // The first ledger closes one interval after sync, then one per interval.
         yield* Effect.sleep(settings.ledgerInterval).pipe(
@@ -63,7 +65,12 @@ export const monitor = (
     })
   )
 
-const onLedgerClosed = (source: DiagnosticsSource, target: SnapshotTarget, message: LedgerClosedMessage) =>
+const onLedgerClosed = (
+  source: DiagnosticsSource,
+  target: SnapshotTarget,
+  hadLedgers: Ref.Ref<boolean>,
+  message: LedgerClosedMessage
+) =>
   Effect.gen(function* () {
     const at = yield* Clock.currentTimeMillis
     yield* Ref.set(source.lastHeardAt, at)
@@ -75,6 +82,7 @@ const onLedgerClosed = (source: DiagnosticsSource, target: SnapshotTarget, messa
     // The snapshot comes first, so that nothing else delays the memory reading for this ledger.
     if (message.validated_ledgers !== undefined) source.recorder.setCompleteLedgers(message.validated_ledgers)
     yield* takeSnapshot(target, "ledger", message)
+    yield* noteLedgerAvailability(source, hadLedgers)
     if (gap !== null) {
       const text = `missed ledgers ${gap.first_missing}-${gap.last_missing} (${gap.count})`
       source.recorder.addEvent("ledger_gap", at, text, { ...gap })
@@ -83,20 +91,32 @@ const onLedgerClosed = (source: DiagnosticsSource, target: SnapshotTarget, messa
   }).pipe(Effect.annotateLogs("ledger_index", message.ledger_index))
 
 /** Refreshes diagnostics and records when the node loses or regains its complete ledgers. */
-const watchDiagnostics = (source: DiagnosticsSource) =>
+const watchDiagnostics = (source: DiagnosticsSource, hadLedgers: Ref.Ref<boolean>) =>
   Effect.gen(function* () {
-    const recorder = source.recorder
-    const before = recorder.diagnostics.ledgerCount
     yield* refreshServerInfo(source)
+    yield* noteLedgerAvailability(source, hadLedgers)
     yield* refreshCounts(source)
     yield* refreshCatalogue(source)
-    const after = recorder.diagnostics.ledgerCount
+  })
+
+/**
+ * Records `lost_sync` when `complete_ledgers` drops to empty and `regained_sync` when ledgers come back.
+ * Both server_info and the `validated_ledgers` of ledger messages update `complete_ledgers`, so the state
+ * last recorded is kept in `hadLedgers` rather than compared around one of the two updates, which
+ * would miss a loss that the other source reported first and record one loss per update when they differ.
+ */
+const noteLedgerAvailability = (source: DiagnosticsSource, hadLedgers: Ref.Ref<boolean>) =>
+  Effect.gen(function* () {
+    const recorder = source.recorder
+    const count = recorder.diagnostics.ledgerCount
+    if (count === null) return
+    const hasLedgers = count > 0
+    if (hasLedgers === (yield* Ref.getAndSet(hadLedgers, hasLedgers))) return
     const at = yield* Clock.currentTimeMillis
-    if (after === 0 && before !== 0) {
+    if (!hasLedgers) {
       recorder.addEvent("lost_sync", at, "complete_ledgers dropped to empty", { server_state: recorder.diagnostics.serverState })
       yield* Effect.logWarning("node lost its complete ledgers", { server_state: recorder.diagnostics.serverState })
-    }
-    if (before === 0 && after !== null && after > 0) {
+    } else {
       recorder.addEvent("regained_sync", at, `complete ledgers: ${recorder.diagnostics.completeLedgers}`)
       yield* Effect.logInfo("node has complete ledgers again", { complete_ledgers: recorder.diagnostics.completeLedgers })
     }
