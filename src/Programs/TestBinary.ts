@@ -174,14 +174,20 @@ const awaitOpen = (connection: Connection, settings: RunSettings) =>
 const failWhenExited = (node: RunningNode, beforeConnect: boolean): Effect.Effect<never, EarlyEnd> =>
   node.exit.pipe(Effect.flatMap((exit) => Effect.fail(new NodeExited({ beforeConnect, exit }))))
 
-/** Fails when the node has sent nothing (no reply, no ledger) for `window`, though its process lives. */
+/**
+ * Fails when the node has sent nothing (no reply, no ledger) for `window`, though its process lives.
+ * It sleeps until the moment the window would end and checks again, so a stall is found when the window
+ * ends rather than up to one polling interval later.
+ */
 const failWhenSilent = (source: DiagnosticsSource, window: Duration.Duration): Effect.Effect<never, EarlyEnd> =>
   Effect.gen(function* () {
-    const silentFor = (yield* Clock.currentTimeMillis) - (yield* Ref.get(source.lastHeardAt))
-    if (silentFor > Duration.toMillis(window)) return yield* Effect.fail(new NodeStalled({ silentMs: silentFor }))
-  }).pipe(Effect.repeat({ schedule: stallChecking }), Effect.zipRight(Effect.never))
-
-const stallChecking = Schedule.spaced("1 second")
+    const windowMs = Duration.toMillis(window)
+    while (true) {
+      const silentFor = (yield* Clock.currentTimeMillis) - (yield* Ref.get(source.lastHeardAt))
+      if (silentFor >= windowMs) return yield* Effect.fail(new NodeStalled({ silentMs: silentFor }))
+      yield* Effect.sleep(Duration.millis(windowMs - silentFor))
+    }
+  })
 
 const stopNode = (
   node: RunningNode,
