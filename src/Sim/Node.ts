@@ -33,6 +33,9 @@ const NETWORK_PEERS = 10
 const NETWORK_PROPOSERS = 6
 const NETWORK_QUORUM = 5
 
+/** Time from the crash fault's last ledger close to the signal. */
+const CRASH_DELAY_MS = 200
+
 /**
  * State of one simulated node: its ledgers, operating mode, counters and held memory, plus the
  * ledger close that both `ledger_accept` and the network-mode timer use. Start-up and shutdown
@@ -206,13 +209,20 @@ export class SimNode {
     this.crashIfDue()
   }
 
-  /** Kills the process without a word once the crash fault's number of closes is reached. */
+  /**
+   * Kills the process without a word once the crash fault's number of closes is reached. The signal
+   * comes 200 ms later, so that the last `ledgerClosed` frame leaves the socket and a monitor on a busy
+   * machine still has time to read the memory for it. Until then the node answers nothing, so no request
+   * can close one more ledger than the fault allows.
+   */
   private crashIfDue(): void {
     const { crashAfterLedgers, crashSignal } = this.settings.faults
     if (crashAfterLedgers === undefined || this.ledgerCloses < crashAfterLedgers || this.crashScheduled) return
     this.crashScheduled = true
+    this.hung = true
+    this.listeners?.hang()
     process.removeAllListeners(crashSignal)
-    setTimeout(() => process.kill(process.pid, crashSignal), 20)
+    setTimeout(() => process.kill(process.pid, crashSignal), CRASH_DELAY_MS)
   }
 
   private insideEmptyLedgersWindow(): boolean {
