@@ -1,11 +1,11 @@
 /**
  * Entry point: parse the command line, provide the platform layer, run, and turn the outcome into an
- * exit code: 0 every binary completed, 1 some binary did not, 2 bad usage or input, 130 interrupted by
- * SIGINT (Ctrl-C, `q`), 143 by SIGTERM.
+ * exit code. 0: every binary completed. 1: some binary did not. 2: bad usage or input. 130: interrupted
+ * by SIGINT (Ctrl-C, `q`). 143: interrupted by SIGTERM.
  */
 import { CliConfig, ValidationError } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
-import { Cause, Console, Effect, Exit, Layer } from "effect"
+import { Cause, Console, Effect, Exit, FiberRef, Layer } from "effect"
 import { cli } from "./Cli.js"
 import { BinaryCatalogLive } from "./Layers/BinaryCatalog.js"
 import { killAllProcessGroupsSync } from "./Layers/NodeProcess.js"
@@ -13,7 +13,15 @@ import { emergency, ExitStatus } from "./Programs/Emergency.js"
 
 const MainLive = Layer.mergeAll(NodeContext.layer, BinaryCatalogLive, CliConfig.layer({ showBuiltIns: false }))
 
-const program = cli(process.argv).pipe(
+// NOTE: effect 3.22 can drop an interrupt that arrives while an `Effect.addFinalizer` finalizer runs. On exit the
+// finalizer re-applies the FiberRef values it saw on entry. The interrupt cause may be unset where the finalizer
+// was added but set to empty by an earlier finalizer of the same scope, and then the empty cause is re-applied.
+// Ctrl-C while a node stops would then be lost, and the run would go on to the next binary. Setting the cause here,
+// before any fiber forks, gives every fiber a set cause, so no finalizer has a change to re-apply.
+const keepInterrupts = FiberRef.set(FiberRef.interruptedCause, Cause.empty)
+
+const program = keepInterrupts.pipe(
+  Effect.zipRight(cli(process.argv)),
   Effect.catchIf(ValidationError.isValidationError, () => ExitStatus.set(2)),
   Effect.catchAll((error) => Console.error(`error: ${messageOf(error)}`).pipe(Effect.zipRight(ExitStatus.set(2)))),
   Effect.provide(MainLive)
