@@ -18,7 +18,12 @@ export interface RunPlan {
   readonly systemInfo: SystemInfo
   /** Receives each binary's recorder, so a hard exit (second Ctrl-C) can still save what it holds. */
   readonly onRecorder?: (recorder: Recorder) => void
+  /** Receives, once, a function that builds `run.json` from the binaries finished so far, for a hard exit. */
+  readonly onManifest?: (build: ManifestBuilder) => void
 }
+
+/** Builds `run.json` with this status and end time, listing the binaries finished so far. */
+export type ManifestBuilder = (status: RunManifest["status"], finishedAt: string | null) => RunManifest
 
 /** Runs every binary and returns their summary lines; the run is "completed" when every binary completed. */
 export const runAll = (plan: RunPlan) =>
@@ -27,7 +32,12 @@ export const runAll = (plan: RunPlan) =>
     const runState = yield* RunState
     const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const lines: Array<BinarySummaryLine> = []
-    const manifest = (status: RunManifest["status"], finishedAt: string | null): RunManifest => ({
+    // An interrupted binary still saves its result and publishes its summary line, but never returns it.
+    const linesSoFar = () => {
+      const unreturned = runState.unsafeView().binaries[lines.length]?.summary
+      return unreturned ? [...lines, unreturned] : [...lines]
+    }
+    const manifest: ManifestBuilder = (status, finishedAt) => ({
       test_run_id: store.runId,
       started_at: startedAt,
       finished_at: finishedAt,
@@ -35,12 +45,14 @@ export const runAll = (plan: RunPlan) =>
       binaries_planned: plan.binaries.map((binary) => binary.name),
       test_configuration: plan.testConfiguration,
       system_info: plan.systemInfo,
-      results: [...lines]
+      results: linesSoFar()
     })
     const saveManifest = (status: RunManifest["status"], finishedAt: string | null) =>
       store.writeManifest(manifest(status, finishedAt)).pipe(
         Effect.catchAll((error) => Effect.logError("run.json not saved", error.message))
       )
+
+    plan.onManifest?.(manifest)
 
     yield* runState.publish(
       RunEvent.RunStarted({ runId: store.runId, runDir: store.runDir, binaries: plan.binaries.map((b) => b.name) })
