@@ -4,7 +4,9 @@
  */
 import { Effect } from "effect"
 import type { ResultsStoreService } from "../Layers/ResultsStore.js"
+import type { BinaryResult, BinarySummaryLine } from "../Schema/Results.js"
 import type { Recorder } from "./Recorder.js"
+import type { ManifestBuilder } from "./RunAll.js"
 
 let exitStatus = 0
 
@@ -13,21 +15,53 @@ export const ExitStatus = {
   get: () => exitStatus
 }
 
-let current: { readonly store: ResultsStoreService; readonly recorder: Recorder } | null = null
+let store: ResultsStoreService | null = null
+let recorder: Recorder | null = null
+let manifest: ManifestBuilder | null = null
 
 export const emergency = {
-  track: (store: ResultsStoreService, recorder: Recorder) => {
-    current = { store, recorder }
+  /** Remembers the binary being tested now. */
+  track: (runStore: ResultsStoreService, current: Recorder) => {
+    store = runStore
+    recorder = current
+  },
+  /** Remembers how to build `run.json` for the run in progress. */
+  trackRun: (runStore: ResultsStoreService, build: ManifestBuilder) => {
+    store = runStore
+    manifest = build
   },
   /**
-   * Writes the current binary's result as `interrupted` unless it already has an ending. Its snapshots
-   * are on disk already; the node's output tails are not available here and are left empty.
+   * Writes the current binary's result as `interrupted` unless it already has an ending, then `run.json`
+   * with status `interrupted`. Snapshots are on disk already. The node's output tails are not available
+   * here and are left empty.
    */
   saveSync: () => {
-    if (current === null || current.recorder.ending !== null) return
-    const { recorder, store } = current
-    recorder.ending = { status: "interrupted", errorMessage: "interrupted by a second Ctrl-C; the node was killed" }
-    const result = recorder.toResult(Date.now(), { stdout: [], stderr: [] })
-    Effect.runSync(store.writeResult(result).pipe(Effect.ignore))
+    if (store === null) return
+    const now = Date.now()
+    let unsaved: BinarySummaryLine | null = null
+    if (recorder !== null && recorder.ending === null) {
+      recorder.ending = { status: "interrupted", errorMessage: "interrupted by a second Ctrl-C; the node was killed" }
+      const result = recorder.toResult(now, { stdout: [], stderr: [] })
+      const file = Effect.runSync(store.writeResult(result).pipe(Effect.orElseSucceed(() => "")))
+      unsaved = summaryOf(result, recorder.growthPerHour(), file)
+    }
+    if (manifest === null) return
+    const written = manifest("interrupted", new Date(now).toISOString())
+    const results = unsaved === null ? written.results : [...written.results, unsaved]
+    Effect.runSync(store.writeManifest({ ...written, results }).pipe(Effect.ignore))
   }
 }
+
+/** The line `run.json` lists for a binary; the same fields the normal end of a binary's test writes. */
+const summaryOf = (result: BinaryResult, growthPerHour: number | null, file: string): BinarySummaryLine => ({
+  binary_name: result.binary_name,
+  binary_path: result.binary_path,
+  status: result.status,
+  error_message: result.error_message,
+  sync_duration_seconds: result.sync_duration_seconds,
+  total_ledgers: result.total_ledgers,
+  peak_memory_rss_mb: result.peak_memory_rss_mb,
+  final_memory_rss_mb: result.final_memory_rss_mb,
+  rss_growth_mb_per_hour: growthPerHour,
+  result_file: file
+})

@@ -20,6 +20,7 @@ import { runDashboard, shouldUseDashboard } from "../Ui/Dashboard.js"
 import { runPlainPrinter } from "../Ui/PlainPrinter.js"
 import { ExitStatus, emergency } from "./Emergency.js"
 import type { Recorder } from "./Recorder.js"
+import type { ManifestBuilder } from "./RunAll.js"
 import { exitCodeOf, runAll } from "./RunAll.js"
 import type { RunSettings } from "./Settings.js"
 import { readSystemInfo, TOOL_VERSION } from "./SystemInfo.js"
@@ -65,7 +66,8 @@ export const runCommand = (args: RunArguments) =>
       settings,
       testConfiguration: testConfiguration(args, settings),
       systemInfo: yield* readSystemInfo,
-      onRecorder: (recorder: Recorder) => emergency.track(store, recorder)
+      onRecorder: (recorder: Recorder) => emergency.track(store, recorder),
+      onManifest: (build: ManifestBuilder) => emergency.trackRun(store, build)
     }
 
     const dashboard = shouldUseDashboard({ plain: args.plain, isTTY: process.stdout.isTTY === true, env: process.env })
