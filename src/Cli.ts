@@ -1,5 +1,5 @@
 /** The command-line spec: `xahaud-monitor run` and `xahaud-monitor list`. */
-import { Command } from "@effect/cli"
+import { Command, HelpDoc, ValidationError } from "@effect/cli"
 import * as Options from "./CliOptions.js"
 import { listCommand } from "./Programs/ListCommand.js"
 import { runCommand } from "./Programs/RunCommand.js"
@@ -49,3 +49,25 @@ const root = Command.make("xahaud-monitor").pipe(
 )
 
 export const cli = Command.run(root, { name: "xahaud-monitor", version: TOOL_VERSION })
+
+/**
+ * Returns advice for a command-line error that @effect/cli printed without any (an unknown, repeated or missing
+ * option, an unknown command), or undefined when the printed message already contains the fix. `args` are the
+ * arguments after the program name.
+ */
+export const usageHint = (error: ValidationError.ValidationError, args: ReadonlyArray<string>): string | undefined => {
+  const command = args[0] === "run" || args[0] === "list" ? args[0] : undefined
+  const help = command === undefined ? "xahaud-monitor --help" : `xahaud-monitor ${command} --help`
+  const unknown = /^Received unknown argument: '(.*)'$/.exec(HelpDoc.toAnsiText(error.error).trim())
+  if (unknown !== null) {
+    const argument = unknown[1]!
+    const repeated = argument.startsWith("-") && args.filter((arg) => arg === argument).length > 1
+    return repeated
+      ? `${argument} is given more than once; give it once (only --binaries and --node-arg may repeat).`
+      : `Run ${help} to list the options.`
+  }
+  const withoutAdvice = ValidationError.isMissingValue(error) || ValidationError.isMissingFlag(error) ||
+    ValidationError.isCommandMismatch(error) || ValidationError.isMissingSubcommand(error) ||
+    ValidationError.isUnclusteredFlag(error) || ValidationError.isCorrectedFlag(error)
+  return withoutAdvice ? `Run ${help} to list the options.` : undefined
+}

@@ -73,15 +73,26 @@ export const websocketUrl = Options.text("websocket-url").pipe(
   )
 )
 
-export const apiVersion = Options.choiceWithValue("api-version", [["1", 1 as const], ["2", 2 as const]]).pipe(
+export const apiVersion = Options.text("api-version").pipe(
   Options.withAlias("v"),
   Options.optional,
-  Options.withFallbackConfig(
-    Config.option(Config.literal(1, 2)(envName("api-version")))
-  ),
+  Options.withFallbackConfig(Config.option(Config.string(envName("api-version")))),
   Options.withDescription(
-    "Send this api_version with every request. Default: send none, so the node uses 1 " +
+    "Send this api_version, 1 or 2, with every request. Default: send none, so the node uses 1 " +
       `(xahaud 2024.x rejects 2). Environment: ${envName("api-version")}.`
+  ),
+  Options.mapEffect(
+    Option.match({
+      onNone: () => Effect.succeed(Option.none<1 | 2>()),
+      onSome: (text) =>
+        text.trim() === "1" || text.trim() === "2"
+          ? Effect.succeed(Option.some(Number(text.trim()) as 1 | 2))
+          : Effect.fail(
+            ValidationError.invalidValue(
+              HelpDoc.p(`--api-version: invalid value "${text}": expected 1 or 2, or leave the option out to send none.`)
+            )
+          )
+    })
   )
 )
 

@@ -6,7 +6,7 @@
 import { CliConfig, ValidationError } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit, FiberRef, Layer } from "effect"
-import { cli } from "./Cli.js"
+import { cli, usageHint } from "./Cli.js"
 import { BinaryCatalogLive } from "./Layers/BinaryCatalog.js"
 import { killAllProcessGroupsSync } from "./Layers/NodeProcess.js"
 import { emergency, ExitStatus } from "./Programs/Emergency.js"
@@ -22,7 +22,11 @@ const keepInterrupts = FiberRef.set(FiberRef.interruptedCause, Cause.empty)
 
 const program = keepInterrupts.pipe(
   Effect.zipRight(cli(process.argv)),
-  Effect.catchIf(ValidationError.isValidationError, () => ExitStatus.set(2)),
+  // @effect/cli has printed the validation error itself.
+  Effect.catchIf(ValidationError.isValidationError, (error) => {
+    const hint = usageHint(error, process.argv.slice(2))
+    return (hint === undefined ? Effect.void : Console.error(hint)).pipe(Effect.zipRight(ExitStatus.set(2)))
+  }),
   Effect.catchAll((error) => Console.error(`error: ${messageOf(error)}`).pipe(Effect.zipRight(ExitStatus.set(2)))),
   Effect.provide(MainLive)
 )
