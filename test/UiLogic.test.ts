@@ -10,6 +10,7 @@ import {
 import { bucketByTime, carryForward, drawMemoryGraph, GRAPH_WINDOWS, graphWindowAt } from "../src/Ui/Graph.js"
 import { commandForKey, initialScreenState, updateScreen } from "../src/Ui/Keys.js"
 import { planLayout } from "../src/Ui/Layout.js"
+import { plainText } from "../src/Ui/Styled.js"
 import {
   compactRippledTimestamp,
   nodeDisplayLine,
@@ -171,13 +172,15 @@ describe("diagnostics sections", () => {
       { title: "d", lines: ["7777777777777777777777"] }
     ]
     const packed = packSections(sections, 30, 5)
-    expect(packed.rows).toEqual(["a           b  c", "1111111111  3  4", "2              5", "               6", ""])
+    expect(packed.rows.map(plainText)).toEqual(["a           b  c", "1111111111  3  4", "2              5", "               6", ""])
+    expect(packed.rows[0]?.map((part) => part.style?.bold === true)).toEqual([true, true, true])
+    expect(packed.rows[1]?.some((part) => part.style?.bold === true)).toBe(false)
     expect(packed.hidden).toEqual(["d"])
   })
 
   it("stacks sections that fit", () => {
     const packed = packSections([{ title: "a", lines: ["1", "2"] }, { title: "b", lines: ["3"] }], 30, 6)
-    expect(packed.rows).toEqual(["a", "1", "2", "", "b", "3"])
+    expect(packed.rows.map(plainText)).toEqual(["a", "1", "2", "", "b", "3"])
     expect(packed.hidden).toEqual([])
   })
 })

@@ -17,6 +17,8 @@ import {
   toNumber,
   UNKNOWN
 } from "./Format.js"
+import type { Segment, StyledLine } from "./Styled.js"
+import { segment } from "./Styled.js"
 
 export interface Section {
   readonly title: string
@@ -135,8 +137,8 @@ export const catalogueSection = (catalogue: Readonly<Record<string, unknown>> | 
 }
 
 export interface PackedSections {
-  /** Exactly `height` lines, each at most `width` characters. */
-  readonly rows: ReadonlyArray<string>
+  /** Exactly `height` lines, each at most `width` cells; section titles are bold. */
+  readonly rows: ReadonlyArray<StyledLine>
   /** Titles of the sections that did not fit. */
   readonly hidden: ReadonlyArray<string>
 }
@@ -147,23 +149,23 @@ export interface PackedSections {
  * cut to the width. A later section that is wider than the room left is listed in `hidden` instead.
  */
 export const packSections = (sections: ReadonlyArray<Section>, width: number, height: number): PackedSections => {
-  const columns: Array<Array<string>> = []
+  const columns: Array<{ readonly cells: Array<Cell>; readonly width: number }> = []
   const hidden: Array<string> = []
-  let column: Array<string> = []
+  let column: Array<Cell> = []
   let usedWidth = 0
   let columnWidth = 0
 
   const closeColumn = () => {
     if (column.length === 0) return
-    columns.push(column.map((line) => line.padEnd(columnWidth)))
+    columns.push({ cells: column, width: columnWidth })
     usedWidth += columnWidth + COLUMN_GAP
     column = []
     columnWidth = 0
   }
 
   for (const section of sections) {
-    const block = [section.title, ...section.lines]
-    const sectionWidth = Math.max(...block.map((line) => line.length))
+    const block: Array<Cell> = [{ text: section.title, title: true }, ...section.lines.map((text) => ({ text, title: false }))]
+    const sectionWidth = Math.max(...block.map((cell) => cell.text.length))
     const fitsBelow = column.length > 0 && column.length + 1 + block.length <= height
     if (!fitsBelow && column.length > 0) {
       if (width - (usedWidth + columnWidth + COLUMN_GAP) < sectionWidth) {
@@ -178,19 +180,44 @@ export const packSections = (sections: ReadonlyArray<Section>, width: number, he
       hidden.push(section.title)
       continue
     }
-    if (column.length > 0) column.push("")
+    if (column.length > 0) column.push({ text: "", title: false })
     const room = height - column.length
-    column.push(...block.slice(0, room).map((line) => line.slice(0, available)))
+    column.push(...block.slice(0, room).map((cell) => ({ ...cell, text: cell.text.slice(0, available) })))
     columnWidth = Math.min(available, Math.max(columnWidth, sectionWidth))
   }
   closeColumn()
 
-  const rows: Array<string> = []
+  const rows: Array<StyledLine> = []
   for (let row = 0; row < height; row++) {
-    const line = columns.map((lines) => lines[row] ?? " ".repeat(lines[0]?.length ?? 0)).join(" ".repeat(COLUMN_GAP))
-    rows.push(line.trimEnd().slice(0, width))
+    const line: Array<Segment> = []
+    columns.forEach(({ cells, width: cellWidth }, index) => {
+      const cell = cells[row]
+      const text = `${index > 0 ? " ".repeat(COLUMN_GAP) : ""}${(cell?.text ?? "").padEnd(cellWidth)}`
+      line.push(cell?.title === true ? segment(text, { bold: true }) : segment(text))
+    })
+    rows.push(trimEnd(line))
   }
   return { rows, hidden }
+}
+
+/** One line of a packed column; section titles are drawn bold. */
+interface Cell {
+  readonly text: string
+  readonly title: boolean
+}
+
+/** Drops trailing blanks, which Ink would otherwise have to parse cell by cell. */
+const trimEnd = (line: ReadonlyArray<Segment>): StyledLine => {
+  const trimmed = [...line]
+  for (let last = trimmed.at(-1); last !== undefined; last = trimmed.at(-1)) {
+    const text = last.text.trimEnd()
+    if (text !== "") {
+      trimmed[trimmed.length - 1] = { ...last, text }
+      break
+    }
+    trimmed.pop()
+  }
+  return trimmed
 }
 
 const OBJECT_NAME_WIDTH = 22

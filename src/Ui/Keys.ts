@@ -7,6 +7,8 @@ import type { Key } from "ink"
 import type { LogLine, RunView } from "../Layers/RunState.js"
 import type { OutputLine } from "../Layers/NodeProcess.js"
 import { GRAPH_WINDOWS } from "./Graph.js"
+import type { StyledLine } from "./Styled.js"
+import { segment } from "./Styled.js"
 
 export type Panel = "graph" | "diagnostics" | "monitorLog" | "nodeLog"
 
@@ -145,6 +147,17 @@ export const KEY_HINTS: ReadonlyArray<readonly [string, string]> = [
   ["c", "clear logs"],
   ["y", "save log"]
 ]
+
+/** Builds the footer: the notice (if any) in yellow, then the key hints, or a warning when keys are off. */
+export const footerLine = (notice: string | null, keysEnabled: boolean): StyledLine => {
+  if (!keysEnabled) return [segment("keys are off because stdin is not a terminal; stop with Ctrl-C", { dim: true })]
+  const hints = KEY_HINTS.flatMap(([key, action], index) => [
+    segment(`${index > 0 ? " " : ""}`),
+    segment(` ${key} `, { inverse: true }),
+    segment(` ${action}`, { dim: true })
+  ])
+  return notice === null ? hints : [segment(`${notice}  `, { color: "yellow" }), ...hints]
+}
 
 const freeze = (view: RunView): FrozenLogs => ({
   monitorLog: view.monitorLog.toArray(),

@@ -2,6 +2,8 @@
 import type { LogLine } from "../Layers/RunState.js"
 import type { OutputLine } from "../Layers/NodeProcess.js"
 import { formatClock, sanitizeLine } from "./Format.js"
+import type { Style, StyledLine } from "./Styled.js"
+import { segment } from "./Styled.js"
 
 /** rippled and xahaud log severities, from the `Partition:SEV` field of a log line. */
 export type Severity = "FTL" | "ERR" | "WRN" | "NFO" | "DBG" | "TRC"
@@ -42,6 +44,13 @@ export const monitorDisplayLine = (line: LogLine): DisplayLine => {
   return { label: line.level, labelTone: tone, text: `${formatClock(line.at)} ${message}`, tone }
 }
 
+/** Draws a display line as its label, padded to the widest label (`stdout`, `stderr`, `ERROR`), and its text. */
+export const styledLogLine = (line: DisplayLine): StyledLine => [
+  segment(line.label.padEnd(LABEL_WIDTH), toneStyle(line.labelTone)),
+  segment(" "),
+  segment(line.text, toneStyle(line.tone))
+]
+
 /**
  * Selects the `height` lines a pane shows: the newest lines, or older ones when scrolled back by `scrollBack`
  * lines. `scrollBack` is clamped to the lines available.
@@ -78,6 +87,27 @@ export const severityTone = (severity: Severity | null): Tone => {
       return "quiet"
     default:
       return "normal"
+  }
+}
+
+const LABEL_WIDTH = 6
+
+const toneStyle = (tone: Tone | "stdout" | "stderr"): Style | undefined => {
+  switch (tone) {
+    case "stdout":
+      return { color: "green" }
+    case "stderr":
+      return { color: "magenta" }
+    case "fatal":
+      return { color: "red", bold: true }
+    case "error":
+      return { color: "red" }
+    case "warning":
+      return { color: "yellow" }
+    case "quiet":
+      return { dim: true }
+    case "normal":
+      return undefined
   }
 }
 

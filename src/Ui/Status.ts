@@ -1,6 +1,37 @@
-/** The header, progress bar and status line as plain text, computed from a run view and the current time. */
-import type { CurrentBinaryView, RunView } from "../Layers/RunState.js"
+/** The header, progress bar and status lines, computed from a run view and the current time. */
+import type { CurrentBinaryView, RunPhase, RunView } from "../Layers/RunState.js"
 import { formatCount, formatDuration, formatMemory, formatPercent, UNKNOWN } from "./Format.js"
+import type { Color, StyledLine } from "./Styled.js"
+import { segment } from "./Styled.js"
+
+/** Lines above the panels: run and binary, monitoring progress, memory and ledger figures, and times. */
+export const HEADER_LINES = 4
+
+/** Builds the `HEADER_LINES` lines above the panels; the progress bar takes a quarter of `width` (10 to 40 cells). */
+export const headerLines = (view: RunView, now: number, width: number): Array<StyledLine> => {
+  const phase = view.current?.phase
+  const current = progress(view, now)
+  const barWidth = Math.max(10, Math.min(40, Math.floor(width / 4)))
+  const progressLine: StyledLine = current.ratio === null
+    ? [segment(current.text)]
+    : [segment(progressBar(current.ratio, barWidth), { color: "green" }), segment(` ${current.text}`)]
+  return [
+    fieldsLine(headerFields(view), phase === undefined || view.finished ? {} : { phase: PHASE_COLORS[phase] }),
+    progressLine,
+    fieldsLine(memoryFields(view)),
+    fieldsLine(timeFields(view, now))
+  ]
+}
+
+/** Lays out fields as `label value  label value`, labels dim and values bold, some values in a colour. */
+export const fieldsLine = (fields: ReadonlyArray<Field>, colors: Readonly<Record<string, Color>> = {}): StyledLine =>
+  fields.flatMap(([label, value], index) => {
+    const color = colors[label]
+    return [
+      segment(`${index > 0 ? "  " : ""}${label} `, { dim: true }),
+      segment(value, color === undefined ? { bold: true } : { bold: true, color })
+    ]
+  })
 
 /** A label and its value, such as `RSS` and `512.3 MB`; the status line draws labels dim. */
 export type Field = readonly [label: string, value: string]
@@ -83,6 +114,14 @@ export const timeFields = (view: RunView, now: number): Array<Field> => {
     ["monitoring", monitoring === null ? UNKNOWN : formatDuration(monitoring / 1000)],
     ["ledgers seen", formatCount(current.ledgers)]
   ]
+}
+
+const PHASE_COLORS: Readonly<Record<RunPhase, Color>> = {
+  starting: "blue",
+  syncing: "yellow",
+  monitoring: "green",
+  stopping: "magenta",
+  cooldown: "magenta"
 }
 
 /**

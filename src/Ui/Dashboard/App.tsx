@@ -3,18 +3,20 @@
  * (focus, pause, scroll, graph window, footer notice) lives here, and commands that act on the run go to
  * `actions`.
  */
-import { Box, Text, useInput, useStdin } from "ink"
+import { Box, useInput, useStdin } from "ink"
 import { useRef, useState } from "react"
 import type { RunView } from "../../Layers/RunState.js"
 import { graphWindowAt } from "../Graph.js"
 import type { Command, LogPane as LogPaneName, ScreenState } from "../Keys.js"
 import { commandForKey, initialScreenState, isLogPane, PANEL_TITLES, updateScreen } from "../Keys.js"
-import { innerSize, planLayout } from "../Layout.js"
+import { innerSize, MIN_COLUMNS, MIN_ROWS, planLayout } from "../Layout.js"
 import { clampScroll, monitorDisplayLine, nodeDisplayLine, visibleWindow } from "../LogLines.js"
+import { segment } from "../Styled.js"
 import { DiagnosticsPanel } from "./DiagnosticsPanel.js"
 import { Footer } from "./Footer.js"
 import { Header } from "./Header.js"
 import { LogPane } from "./LogPane.js"
+import { ColorsContext, Lines } from "./Lines.js"
 import { MemoryGraph } from "./MemoryGraph.js"
 
 export interface DashboardActions {
@@ -32,9 +34,11 @@ export interface DashboardProps {
   readonly columns: number
   readonly rows: number
   readonly actions: DashboardActions
+  /** Draw with ANSI colours; tests leave it off to read plain text. */
+  readonly colors?: boolean
 }
 
-export const Dashboard = ({ actions, columns, now, rows, view }: DashboardProps) => {
+export const Dashboard = ({ actions, colors = false, columns, now, rows, view }: DashboardProps) => {
   // The ref contains the newest screen state, so keys that arrive before React redraws (a paste, fast typing)
   // still see the effect of the keys before them.
   const screenRef = useRef<ScreenState>(initialScreenState)
@@ -90,44 +94,56 @@ export const Dashboard = ({ actions, columns, now, rows, view }: DashboardProps)
   const nodeLines = screen.frozen?.nodeLog ?? view.nodeLog.toArray(nodeHeight)
   const monitorBack = clampScroll(monitorLines.length, monitorHeight, screen.scrollBack.monitorLog)
   const nodeBack = clampScroll(nodeLines.length, nodeHeight, screen.scrollBack.nodeLog)
-  const footer = <Footer notice={screen.notice} keysEnabled={isRawModeSupported} />
+  const footer = <Footer notice={screen.notice} keysEnabled={isRawModeSupported} columns={columns} />
 
   if (layout.tooSmall) {
     return (
-      <Box flexDirection="column" width={columns}>
-        <Header view={view} now={now} columns={columns} />
-        <Text color="yellow">enlarge the terminal to at least 60 x 20 to see the panels</Text>
-        {footer}
-      </Box>
+      <ColorsContext.Provider value={colors}>
+        <Box flexDirection="column" width={columns}>
+          <Header view={view} now={now} columns={columns} />
+          <Lines lines={[[segment(TOO_SMALL, { color: "yellow" })]]} width={columns} />
+          {footer}
+        </Box>
+      </ColorsContext.Provider>
     )
   }
 
   return (
-    <Box flexDirection="column" width={columns} height={rows - 1}>
-      <Header view={view} now={now} columns={columns} />
-      <Box flexDirection="row">
-        <MemoryGraph view={view} now={now} box={layout.graph} window={graphWindowAt(screen.windowIndex)} focused={screen.focus === "graph"} />
-        <DiagnosticsPanel view={view} box={layout.diagnostics} focused={screen.focus === "diagnostics"} />
+    <ColorsContext.Provider value={colors}>
+      <Box flexDirection="column" width={columns} height={rows - 1}>
+        <Header view={view} now={now} columns={columns} />
+        <Box flexDirection="row">
+          <MemoryGraph
+            view={view}
+            now={now}
+            box={layout.graph}
+            window={graphWindowAt(screen.windowIndex)}
+            focused={screen.focus === "graph"}
+          />
+          <DiagnosticsPanel view={view} box={layout.diagnostics} focused={screen.focus === "diagnostics"} />
+        </Box>
+        <Box flexDirection="row">
+          <LogPane
+            title={`3 ${PANEL_TITLES.monitorLog}`}
+            box={layout.monitorLog}
+            lines={visibleWindow(monitorLines, monitorHeight, monitorBack).map(monitorDisplayLine)}
+            focused={screen.focus === "monitorLog"}
+            paused={paused}
+            scrollBack={monitorBack}
+          />
+          <LogPane
+            title={`4 ${PANEL_TITLES.nodeLog}`}
+            box={layout.nodeLog}
+            lines={visibleWindow(nodeLines, nodeHeight, nodeBack).map(nodeDisplayLine)}
+            focused={screen.focus === "nodeLog"}
+            paused={paused}
+            scrollBack={nodeBack}
+          />
+        </Box>
+        {footer}
       </Box>
-      <Box flexDirection="row">
-        <LogPane
-          title={`3 ${PANEL_TITLES.monitorLog}`}
-          box={layout.monitorLog}
-          lines={visibleWindow(monitorLines, monitorHeight, monitorBack).map(monitorDisplayLine)}
-          focused={screen.focus === "monitorLog"}
-          paused={paused}
-          scrollBack={monitorBack}
-        />
-        <LogPane
-          title={`4 ${PANEL_TITLES.nodeLog}`}
-          box={layout.nodeLog}
-          lines={visibleWindow(nodeLines, nodeHeight, nodeBack).map(nodeDisplayLine)}
-          focused={screen.focus === "nodeLog"}
-          paused={paused}
-          scrollBack={nodeBack}
-        />
-      </Box>
-      {footer}
-    </Box>
+    </ColorsContext.Provider>
   )
 }
+
+const TOO_SMALL = `enlarge the terminal to at least ${MIN_COLUMNS} x ${MIN_ROWS} to see the panels`

@@ -1,5 +1,4 @@
 /** Panel 2: object counts, caches, node store, job types and catalogue status of the current binary. */
-import { Text } from "ink"
 import type { RunView } from "../../Layers/RunState.js"
 import type { Section } from "../Diagnostics.js"
 import {
@@ -10,9 +9,10 @@ import {
   objectsSection,
   packSections
 } from "../Diagnostics.js"
+import { framePanel } from "../Frame.js"
 import type { PanelBox } from "../Layout.js"
 import { innerSize } from "../Layout.js"
-import { Frame } from "./Frame.js"
+import { Lines } from "./Lines.js"
 
 export interface DiagnosticsPanelProps {
   readonly view: RunView
@@ -26,15 +26,7 @@ export const DiagnosticsPanel = ({ box, focused, view }: DiagnosticsPanelProps) 
   const title = packed.hidden.length === 0
     ? "2 diagnostics"
     : `2 diagnostics · hidden: ${packed.hidden.join(", ")}${focused ? "" : " (press 2 to widen)"}`
-  return (
-    <Frame box={box} focused={focused} title={title}>
-      {packed.rows.map((row, index) => (
-        <Text key={index} wrap="truncate-end">
-          {row}
-        </Text>
-      ))}
-    </Frame>
-  )
+  return <Lines lines={framePanel(title, packed.rows, box, focused)} width={box.width} />
 }
 
 /** Builds the sections in the order they are placed, most useful first. */

@@ -1,11 +1,13 @@
 /** Panel 1: RSS of the current binary over the selected time window. */
-import { Text } from "ink"
 import type { RunView } from "../../Layers/RunState.js"
+import { framePanel } from "../Frame.js"
 import type { GraphWindow } from "../Graph.js"
-import { drawMemoryGraph } from "../Graph.js"
+import { drawMemoryGraph, LABEL_WIDTH } from "../Graph.js"
 import type { PanelBox } from "../Layout.js"
 import { innerSize } from "../Layout.js"
-import { Frame } from "./Frame.js"
+import type { StyledLine } from "../Styled.js"
+import { segment } from "../Styled.js"
+import { Lines } from "./Lines.js"
 
 export interface MemoryGraphProps {
   readonly view: RunView
@@ -17,21 +19,18 @@ export interface MemoryGraphProps {
 
 export const MemoryGraph = ({ box, focused, now, view, window }: MemoryGraphProps) => {
   const inner = innerSize(box)
-  const lines = drawMemoryGraph(view.memory.toArray(), {
+  const graph = drawMemoryGraph(view.memory.toArray(), {
     width: inner.width,
     height: Math.max(1, inner.height - 1),
     window,
     now,
     syncedAt: view.current?.syncedAt ?? null
   })
-  const axis = lines.length - 1
-  return (
-    <Frame box={box} focused={focused} title={`1 memory RSS · window ${window.label}`}>
-      {lines.map((line, index) => (
-        <Text key={index} wrap="truncate-end" {...(index === axis ? { dimColor: true } : { color: "green" })}>
-          {line}
-        </Text>
-      ))}
-    </Frame>
+  const axis = graph.length - 1
+  const content = graph.map((line, index): StyledLine =>
+    index === axis
+      ? [segment(line, { dim: true })]
+      : [segment(line.slice(0, LABEL_WIDTH + 1)), segment(line.slice(LABEL_WIDTH + 1), { color: "green" })]
   )
+  return <Lines lines={framePanel(`1 memory RSS · window ${window.label}`, content, box, focused)} width={box.width} />
 }
