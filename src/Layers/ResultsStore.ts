@@ -74,8 +74,13 @@ export const makeResultsStore = (outputDir: string, runId: string) =>
       Effect.try({
         try: () => {
           const temporary = `${file}.tmp-${process.pid}`
-          fs.writeFileSync(temporary, text)
-          fs.renameSync(temporary, file)
+          try {
+            fs.writeFileSync(temporary, text)
+            fs.renameSync(temporary, file)
+          } catch (error) {
+            fs.rmSync(temporary, { force: true })
+            throw error
+          }
           return file
         },
         catch: (cause) => new WriteError({ file, cause })
