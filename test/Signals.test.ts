@@ -197,6 +197,29 @@ describe("monitor killed with SIGKILL", () => {
     process.kill(-shellPid, "SIGKILL")
     expect(await waitUntilGone(nodePid, 10_000)).toBe(true)
   }, 30_000)
+
+  it("without setpriv leaves the node running", async () => {
+    const run = await prepareRun("no-setpriv", {})
+    // An empty PATH hides setpriv. The wrappers name node and the shell by absolute path.
+    const emptyPath = path.join(run.dir, "empty-path")
+    await fs.mkdir(emptyPath)
+    const outcome = await runWithSignals(
+      run.args(["-d", "60s"]),
+      [{ when: ledgerLines("rippled-a", 2), delayMs: 200, signal: "SIGKILL" }],
+      undefined,
+      { PATH: emptyPath }
+    )
+    expect(outcome.run.signal).toBe("SIGKILL")
+    const nodePid = startedPids(outcome.stdout).get("rippled-a")!
+    const monitorLog = await fs.readFile(path.join(await runFolder(run.results), "monitor.log"), "utf8")
+    expect(monitorLog).toMatch(/node started argv="\S*rippled-a --conf /)
+
+    await sleep(2000)
+    expect(isRunning(nodePid)).toBe(true)
+
+    process.kill(-nodePid, "SIGKILL")
+    expect(await waitUntilGone(nodePid, 10_000)).toBe(true)
+  }, 30_000)
 })
 
 describe("run that ends on its own", () => {
@@ -286,11 +309,15 @@ interface SignalledRun {
   readonly firstSeen: (pattern: RegExp) => number
 }
 
-/** Runs the monitor and sends each step's signal when its pattern appears on stdout. */
+/**
+ * Runs the monitor, with `env` added to its environment, and sends each step's signal when its pattern
+ * appears on stdout.
+ */
 const runWithSignals = async (
   args: ReadonlyArray<string>,
   steps: ReadonlyArray<SignalStep>,
-  onOutput?: (stdout: string) => void
+  onOutput?: (stdout: string) => void,
+  env?: Readonly<Record<string, string>>
 ): Promise<SignalledRun> => {
   let stdout = ""
   let next = 0
@@ -298,6 +325,7 @@ const runWithSignals = async (
   const seen: Array<{ readonly length: number; readonly at: number }> = []
   const run = await runCli(args, {
     timeoutMs: 60_000,
+    ...(env === undefined ? {} : { env }),
     onStdout: (chunk, pid) => {
       stdout += chunk
       seen.push({ length: stdout.length, at: Date.now() })
