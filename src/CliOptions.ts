@@ -87,11 +87,7 @@ export const apiVersion = Options.text("api-version").pipe(
       onSome: (text) =>
         text.trim() === "1" || text.trim() === "2"
           ? Effect.succeed(Option.some(Number(text.trim()) as 1 | 2))
-          : Effect.fail(
-            ValidationError.invalidValue(
-              HelpDoc.p(`--api-version: invalid value "${text}": expected 1 or 2, or leave the option out to send none.`)
-            )
-          )
+          : Effect.fail(ValidationError.invalidValue(HelpDoc.p(invalidApiVersion(text))))
     })
   )
 )
@@ -192,3 +188,6 @@ export const plain = flag(
 export const binariesFromEnv = Config.option(Config.string(envName("binaries"))).pipe(
   Config.map(Option.match({ onNone: () => [] as Array<string>, onSome: (text) => text.split(",") }))
 )
+
+const invalidApiVersion = (text: string) =>
+  `--api-version: invalid value "${text}": expected 1 or 2, or leave the option out to send none.`

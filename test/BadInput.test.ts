@@ -30,9 +30,11 @@ beforeAll(async () => {
   await fs.writeFile(path.join(dir, "a-file"), "not a folder\n")
 
   await writeConfig("no-server.cfg", ["[port_ws_admin_local]", "port = 6006", "ip = 127.0.0.1", "protocol = ws"])
-  await writeConfig("no-ws-port.cfg", ["[server]", "port_rpc", "", "[port_rpc]", "port = 5005", "ip = 127.0.0.1", "protocol = http"])
+  const rpcPort = ["[port_rpc]", "port = 5005", "ip = 127.0.0.1", "protocol = http"]
+  await writeConfig("no-ws-port.cfg", ["[server]", "port_rpc", "", ...rpcPort])
   await writeConfig("no-port-setting.cfg", ["[server]", "port_ws", "", "[port_ws]", "ip = 127.0.0.1", "protocol = ws"])
-  await writeConfig("port-out-of-range.cfg", ["[server]", "port_ws", "", "[port_ws]", "port = 70000", "ip = 127.0.0.1", "protocol = ws"])
+  const outOfRange = ["[port_ws]", "port = 70000", "ip = 127.0.0.1", "protocol = ws"]
+  await writeConfig("port-out-of-range.cfg", ["[server]", "port_ws", "", ...outOfRange])
 })
 
 afterAll(async () => {
@@ -209,7 +211,8 @@ const withDefaults = (args: ReadonlyArray<string>, output: string, withoutConfig
   ]
 }
 
-const writeConfig = (name: string, lines: ReadonlyArray<string>) => fs.writeFile(path.join(dir, name), lines.join("\n") + "\n")
+const writeConfig = (name: string, lines: ReadonlyArray<string>) =>
+  fs.writeFile(path.join(dir, name), lines.join("\n") + "\n")
 
 const exists = (file: string) =>
   fs.access(file).then(

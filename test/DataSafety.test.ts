@@ -93,7 +93,8 @@ describe("a real run", () => {
     expect(report.versions).toBeGreaterThanOrEqual(2)
     const [runId] = await fs.readdir(results)
     const files = (await fs.readdir(path.join(results, runId!))).sort()
-    const expected = ["monitor.log", "run.json", ...names.flatMap((name) => [`${name}.json`, `${name}.log`, `${name}.snapshots.ndjson`])]
+    const perBinary = names.flatMap((name) => [`${name}.json`, `${name}.log`, `${name}.snapshots.ndjson`])
+    const expected = ["monitor.log", "run.json", ...perBinary]
     expect(files).toEqual(expected.sort())
   }, 60_000)
 })

@@ -48,7 +48,9 @@ const fastRun = ["-s", "--ledger-interval", "300ms", "--sample-interval", "500ms
 describe("first signal", () => {
   it("while the node starts stops it and starts no other", async () => {
     const run = await prepareRun("starting", { SIM_START_DELAY_MS: "15000" })
-    const outcome = await runWithSignals(run.args([]), [{ when: /start 1\/2 rippled-a pid=\d+\n/, delayMs: 500, signal: "SIGINT" }])
+    const outcome = await runWithSignals(run.args([]), [
+      { when: /start 1\/2 rippled-a pid=\d+\n/, delayMs: 500, signal: "SIGINT" }
+    ])
 
     const check = await expectInterruptedRun(run, outcome, "SIGINT", "interrupted")
     expect(outcome.stdout).not.toMatch(/phase rippled-a syncing/)
@@ -58,7 +60,9 @@ describe("first signal", () => {
 
   it("while syncing keeps the poll snapshots", async () => {
     const run = await prepareRun("syncing", { SIM_EMPTY_LEDGERS_MS: "forever" })
-    const outcome = await runWithSignals(run.args([]), [{ when: /phase rippled-a syncing\n/, delayMs: 1200, signal: "SIGINT" }])
+    const outcome = await runWithSignals(run.args([]), [
+      { when: /phase rippled-a syncing\n/, delayMs: 1200, signal: "SIGINT" }
+    ])
 
     const check = await expectInterruptedRun(run, outcome, "SIGINT", "interrupted")
     expect(check.first.snapshots.length).toBeGreaterThanOrEqual(2)
@@ -155,7 +159,8 @@ describe("monitor killed with SIGKILL", () => {
     const text = await fs.readFile(path.join(folder, "rippled-a.snapshots.ndjson"), "utf8")
     const completeLines = text.split("\n").slice(0, -1)
     const snapshots = completeLines.map((line) => decodeSnapshot(JSON.parse(line)))
-    const savedLedgers = new Set(snapshots.flatMap((snapshot) => (snapshot.kind === "ledger" ? [snapshot.ledger_index] : [])))
+    const ledgerSnapshots = snapshots.filter((snapshot) => snapshot.kind === "ledger")
+    const savedLedgers = new Set(ledgerSnapshots.map((snapshot) => snapshot.ledger_index))
     const printedEarly = [...ledgerSeenAt].filter(([, seenAt]) => seenAt < killedAt - 1000).map(([index]) => index)
     expect(printedEarly.length).toBeGreaterThanOrEqual(3)
     for (const index of printedEarly) expect(savedLedgers).toContain(index)
@@ -442,7 +447,8 @@ const startedPids = (stdout: string) =>
   new Map([...stdout.matchAll(/ start \d+\/\d+ (\S+) pid=(\d+)\n/g)].map((match) => [match[1]!, Number(match[2])]))
 
 /** Matches once `count` ledger lines of `binary` were printed. */
-const ledgerLines = (binary: string, count: number) => new RegExp(`(ledger ${binary} index=\\d+ [^\\n]*\\n[^]*){${count}}`)
+const ledgerLines = (binary: string, count: number) =>
+  new RegExp(`(ledger ${binary} index=\\d+ [^\\n]*\\n[^]*){${count}}`)
 
 /** `[option, value]` unless `args` sets the option already (the command line rejects an option given twice). */
 const withDefault = (args: ReadonlyArray<string>, option: string, value: string) =>
