@@ -129,8 +129,8 @@ const cases: ReadonlyArray<BadInputCase> = [
   {
     name: "same binary twice",
     args: () => ["-b", "rippled-marker", "-b", "rippled-marker"],
-    message: [/"rippled-marker" has the same name as "rippled-marker"/, /must be unique/],
-    once: "has the same name"
+    message: [/"rippled-marker" is listed twice/, /list each binary once/],
+    once: "is listed twice"
   },
   {
     name: "duration zero",

@@ -113,6 +113,7 @@ export class DuplicateBinary extends Data.TaggedError("DuplicateBinary")<{
   readonly realPath: string
 }> {
   override get message() {
+    if (this.entry === this.firstEntry) return `binary "${this.entry}" is listed twice; list each binary once`
     return this.reason === "name"
       ? `binary "${this.entry}" has the same name as "${this.firstEntry}"; binary names must be unique, ` +
           `so rename one or give it a symlink with another name`

@@ -4,8 +4,9 @@
  */
 import { Effect } from "effect"
 import type { ResultsStoreService } from "../Layers/ResultsStore.js"
-import type { BinaryResult, BinarySummaryLine } from "../Schema/Results.js"
+import type { BinarySummaryLine } from "../Schema/Results.js"
 import type { Recorder } from "./Recorder.js"
+import { summaryLine } from "./TestBinary.js"
 import type { ManifestBuilder } from "./RunAll.js"
 
 let exitStatus = 0
@@ -43,7 +44,7 @@ export const emergency = {
       recorder.ending = { status: "interrupted", errorMessage: "interrupted by a second Ctrl-C; the node was killed" }
       const result = recorder.toResult(now, { stdout: [], stderr: [] })
       const file = Effect.runSync(store.writeResult(result).pipe(Effect.orElseSucceed(() => "")))
-      unsaved = summaryOf(result, recorder.growthPerHour(), file)
+      unsaved = summaryLine(result, recorder.growthPerHour(), file)
     }
     if (manifest === null) return
     const written = manifest("interrupted", new Date(now).toISOString())
@@ -51,17 +52,3 @@ export const emergency = {
     Effect.runSync(store.writeManifest({ ...written, results }).pipe(Effect.ignore))
   }
 }
-
-/** The line `run.json` lists for a binary; the same fields the normal end of a binary's test writes. */
-const summaryOf = (result: BinaryResult, growthPerHour: number | null, file: string): BinarySummaryLine => ({
-  binary_name: result.binary_name,
-  binary_path: result.binary_path,
-  status: result.status,
-  error_message: result.error_message,
-  sync_duration_seconds: result.sync_duration_seconds,
-  total_ledgers: result.total_ledgers,
-  peak_memory_rss_mb: result.peak_memory_rss_mb,
-  final_memory_rss_mb: result.final_memory_rss_mb,
-  rss_growth_mb_per_hour: growthPerHour,
-  result_file: file
-})

@@ -248,7 +248,8 @@ const recordConnectionEvent = (recorder: Recorder) => {
 /** Invalid messages beyond this many per binary are only counted, so a flood cannot bloat results or logs. */
 const MAX_RECORDED_INVALID_MESSAGES = 20
 
-const summaryLine = (result: BinaryResult, growthPerHour: number | null, file: string): BinarySummaryLine => ({
+/** The line `run.json` lists for a finished binary. */
+export const summaryLine = (result: BinaryResult, growthPerHour: number | null, file: string): BinarySummaryLine => ({
   binary_name: result.binary_name,
   binary_path: result.binary_path,
   status: result.status,
