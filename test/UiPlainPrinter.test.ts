@@ -81,6 +81,18 @@ describe("plainLines", () => {
     expect(second.lines).toEqual([`${formatClock(T0)} start 2/3 b pid=7`])
   })
 
+  it("names the finished binary during cooldown", () => {
+    const started = plainLines(initialPrinterState, RunEvent.BinaryStarted({ index: 0, name: "a", pid: 7, at: T0 }), T0)
+    const finished = plainLines(
+      started.state,
+      RunEvent.BinaryFinished({ index: 0, status: "completed", summary: summaryLine({ binary_name: "a" }) }),
+      T0
+    )
+    const cooldown = plainLines(finished.state, RunEvent.PhaseChanged({ phase: "cooldown", at: T0 }), T0)
+    expect(finished.lines).toEqual([`${formatClock(T0)} end 1/1 a status=completed`])
+    expect(cooldown.lines).toEqual([`${formatClock(T0)} phase a cooldown`])
+  })
+
   it("prints a dash before sync", () => {
     const { lines } = plainLines(
       { ...initialPrinterState, current: "a" },

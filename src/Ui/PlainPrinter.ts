@@ -10,6 +10,7 @@
  *   15:25:10 ledger xahaud-a index=8 txns=3 rss_mb=512.3 since_sync_mb=+12.3
  *   15:25:11 WARN reconnecting to ws://127.0.0.1:6006
  *   15:35:12 end 1/2 xahaud-a status=crashed reason=exited with code 1
+ *   15:35:12 phase xahaud-a cooldown
  *   15:35:20 finished run=20261204-152505 interrupted=false
  *
  * `since_sync_mb` is `-` until the RSS at sync is known. `reason` is present only when the binary has an
@@ -47,7 +48,7 @@ export const runPlainPrinter: Effect.Effect<void, never, RunState> = Effect.gen(
   )
 })
 
-/** Printer memory between events: the run id, the number of planned binaries and the one running now. */
+/** Printer memory between events: the run id, the number of planned binaries and the last one started. */
 export interface PrinterState {
   readonly runId: string
   readonly binaryCount: number
@@ -108,7 +109,7 @@ export const plainLines = (
       const reason = event.summary.error_message
       const text = `end ${position(event.index)} ${name} status=${event.status}`
         + (reason === null || reason === "" ? "" : ` reason=${oneLine(reason)}`)
-      return { state: { ...state, current: "-" }, lines: [at(now, text)] }
+      return { state, lines: [at(now, text)] }
     }
     case "RunFinished":
       return { state, lines: [at(event.at, `finished run=${state.runId} interrupted=${event.interrupted}`)] }
