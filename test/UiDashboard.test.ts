@@ -171,8 +171,10 @@ describe("runDashboardOn", () => {
       expect(terminal.fakeStdout.output).toContain("binary 1/2 xahaud-a")
       expect(terminal.fakeStdout.output.endsWith("\u001B[?1049l")).toBe(true)
       const lines = capture.lines()
-      expect(lines[0]).toMatch(/^binary\s+status/)
-      expect(lines[2]).toMatch(/^xahaud-a\s+interrupted\s+10\.0s/)
+      expect(lines.some((line) => /message="saved log pane" path=.*node-output-\d{6}\.log pane=nodeLog/.test(line))).toBe(true)
+      const table = lines.findIndex((line) => /^binary\s+status/.test(line))
+      expect(table).toBeGreaterThanOrEqual(0)
+      expect(lines[table + 2]).toMatch(/^xahaud-a\s+interrupted\s+10\.0s/)
     })
   )
 

@@ -218,6 +218,7 @@ describe("log lines", () => {
 
 describe("keys and screen state", () => {
   const view = viewOf(runningEvents())
+  const heights = { monitorLog: 4, nodeLog: 6 }
 
   it("maps keys to commands", () => {
     expect(commandForKey("q", {}, 10)).toEqual({ _tag: "Quit" })
@@ -232,27 +233,30 @@ describe("keys and screen state", () => {
   })
 
   it("pause freezes the panes", () => {
-    const paused = updateScreen(initialScreenState, { _tag: "TogglePause" }, view)
+    const paused = updateScreen(initialScreenState, { _tag: "TogglePause" }, view, heights)
     const before = paused.frozen?.nodeLog.length
     view.nodeLog.push({ stream: "stdout", text: "after pause", receivedAt: NOW })
     expect(paused.frozen?.nodeLog.length).toBe(before)
     expect(view.nodeLog.toArray().at(-1)?.text).toBe("after pause")
-    expect(updateScreen(paused, { _tag: "TogglePause" }, view).frozen).toBeNull()
+    expect(updateScreen(paused, { _tag: "TogglePause" }, view, heights).frozen).toBeNull()
   })
 
   it("scrolling pauses the pane", () => {
-    const scrolled = updateScreen(initialScreenState, { _tag: "Scroll", lines: 5 }, view)
+    const scrolled = updateScreen(initialScreenState, { _tag: "Scroll", lines: 5 }, view, heights)
     expect(scrolled.frozen).not.toBeNull()
     expect(scrolled.scrollBack.nodeLog).toBe(5)
-    const back = updateScreen(scrolled, { _tag: "Scroll", lines: -99 }, view)
+    const back = updateScreen(scrolled, { _tag: "Scroll", lines: -99 }, view, heights)
     expect(back.scrollBack.nodeLog).toBe(0)
-    expect(updateScreen(scrolled, { _tag: "ScrollToEnd" }, view).frozen).toBeNull()
+    expect(updateScreen(scrolled, { _tag: "ScrollToEnd" }, view, heights).frozen).toBeNull()
+    const lineCount = view.nodeLog.size
+    const top = updateScreen(initialScreenState, { _tag: "Scroll", lines: 999 }, view, heights)
+    expect(top.scrollBack.nodeLog).toBe(lineCount - heights.nodeLog)
   })
 
   it("cycles focus and graph windows", () => {
-    const next = updateScreen(initialScreenState, { _tag: "FocusNext" }, view)
+    const next = updateScreen(initialScreenState, { _tag: "FocusNext" }, view, heights)
     expect(next.focus).toBe("graph")
-    const window = updateScreen(initialScreenState, { _tag: "CycleWindow" }, view)
+    const window = updateScreen(initialScreenState, { _tag: "CycleWindow" }, view, heights)
     expect(graphWindowAt(window.windowIndex).label).toBe("1m")
   })
 

@@ -21,8 +21,9 @@ export interface DashboardTerminal {
   readonly stdin: NodeJS.ReadStream
   readonly stderr: NodeJS.WriteStream
   /**
-   * Called when quit is pressed a second time while the run is still stopping. The process terminal raises
-   * SIGINT on the monitor itself, so the entry point's second-Ctrl-C handling takes over.
+   * Called when quit is pressed again while the run is still stopping. The process terminal sends SIGINT to
+   * the monitor itself, because in raw mode Ctrl-C arrives as a key and the entry point's signal handling
+   * (interrupt on the first signal, kill every node on the next) would otherwise never run.
    */
   readonly onQuitAgain: () => void
 }
@@ -54,16 +55,24 @@ export const runDashboardOn = (terminal: DashboardTerminal): Effect.Effect<void,
 
     const mount = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      terminal.stdout.write(ENTER_ALTERNATE_SCREEN)
       const options = { ...terminal, view: runState.unsafeView, actions, colors: supportsColor(terminal.stdout) }
-      return mountDashboard(options, now)
+      terminal.stdout.write(ENTER_ALTERNATE_SCREEN)
+      try {
+        return mountDashboard(options, now)
+      } catch (error) {
+        terminal.stdout.write(LEAVE_ALTERNATE_SCREEN)
+        throw error
+      }
     })
 
     const unmount = (dashboard: MountedDashboard) =>
       Effect.sync(() => {
-        dashboard.unmount()
-        if (terminal.stdin.isTTY && terminal.stdin.isRaw) terminal.stdin.setRawMode(false)
-        terminal.stdout.write(LEAVE_ALTERNATE_SCREEN)
+        try {
+          dashboard.unmount()
+        } finally {
+          if (terminal.stdin.isTTY && terminal.stdin.isRaw) terminal.stdin.setRawMode(false)
+          terminal.stdout.write(LEAVE_ALTERNATE_SCREEN)
+        }
       })
 
     yield* Effect.scoped(
@@ -148,8 +157,16 @@ const makeActions = (
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
           const file = yield* saveLogPane(pane, runState.unsafeView(), now)
+          yield* Effect.logInfo("saved log pane").pipe(Effect.annotateLogs({ pane, path: file }))
           return `saved ${file}`
-        }).pipe(Effect.catchTag("LogSaveError", (error) => Effect.succeed(error.message)))
+        }).pipe(
+          Effect.catchTag("LogSaveError", (error) =>
+            Effect.logWarning("saving log pane failed").pipe(
+              Effect.annotateLogs({ pane, path: error.path, error: error.message }),
+              Effect.as(error.message)
+            )
+          )
+        )
       )
   }
 }

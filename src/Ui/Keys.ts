@@ -99,9 +99,15 @@ export const isLogPane = (panel: Panel): panel is LogPane => panel === "monitorL
 
 /**
  * Applies a command to the screen state. Pausing copies the visible rings, so the panes stop moving while
- * the rings keep filling. Scrolling back pauses too; `space` or `End` returns to the newest lines.
+ * the rings keep filling. Scrolling back pauses too, and stops when the oldest line reaches the top of a pane
+ * of `paneHeights` lines. `space` or `End` returns to the newest lines.
  */
-export const updateScreen = (state: ScreenState, command: Command, view: RunView): ScreenState => {
+export const updateScreen = (
+  state: ScreenState,
+  command: Command,
+  view: RunView,
+  paneHeights: Readonly<Record<LogPane, number>>
+): ScreenState => {
   switch (command._tag) {
     case "TogglePause":
       return state.frozen === null
@@ -123,7 +129,7 @@ export const updateScreen = (state: ScreenState, command: Command, view: RunView
       const pane = state.focus
       if (!isLogPane(pane)) return state
       const frozen = state.frozen ?? freeze(view)
-      const limit = Math.max(0, frozen[pane].length - 1)
+      const limit = Math.max(0, frozen[pane].length - paneHeights[pane])
       const back = Math.max(0, Math.min(limit, state.scrollBack[pane] + command.lines))
       return { ...state, frozen, scrollBack: { ...state.scrollBack, [pane]: back } }
     }

@@ -50,10 +50,11 @@ export const Dashboard = ({ actions, colors = false, columns, now, rows, view }:
   const viewRef = useRef(view)
   viewRef.current = view
   const layout = planLayout(columns, rows, screen.focus)
+  const paneHeights = { monitorLog: innerSize(layout.monitorLog).height, nodeLog: innerSize(layout.nodeLog).height }
   const { isRawModeSupported } = useStdin()
 
   const run = (command: Command) => {
-    setScreen((state) => updateScreen(state, command, viewRef.current))
+    setScreen((state) => updateScreen(state, command, viewRef.current, paneHeights))
     switch (command._tag) {
       case "Quit":
         setScreen((state) => ({ ...state, notice: "stopping: the run ends once the node has stopped" }))
@@ -78,7 +79,8 @@ export const Dashboard = ({ actions, colors = false, columns, now, rows, view }:
     }
   }
 
-  const pageLines = Math.max(1, innerSize(layout.nodeLog).height - 1)
+  const focus = screen.focus
+  const pageLines = Math.max(1, (isLogPane(focus) ? paneHeights[focus] : paneHeights.nodeLog) - 1)
   useInput(
     (input, key) => {
       const command = commandForKey(input, key, pageLines)
@@ -88,8 +90,8 @@ export const Dashboard = ({ actions, colors = false, columns, now, rows, view }:
   )
 
   const paused = screen.frozen !== null
-  const monitorHeight = innerSize(layout.monitorLog).height
-  const nodeHeight = innerSize(layout.nodeLog).height
+  const monitorHeight = paneHeights.monitorLog
+  const nodeHeight = paneHeights.nodeLog
   const monitorLines = screen.frozen?.monitorLog ?? view.monitorLog.toArray(monitorHeight)
   const nodeLines = screen.frozen?.nodeLog ?? view.nodeLog.toArray(nodeHeight)
   const monitorBack = clampScroll(monitorLines.length, monitorHeight, screen.scrollBack.monitorLog)
