@@ -106,7 +106,9 @@ describe("MemoryGraph", () => {
 
 describe("DiagnosticsPanel", () => {
   const panel = (width: number) =>
-    renderToString(createElement(DiagnosticsPanel, { view, box: { width, height: 18 }, focused: true }), { columns: width })
+    renderToString(createElement(DiagnosticsPanel, { view, box: { width, height: 18 }, focused: true }), {
+      columns: width
+    })
 
   it("strips namespace, shows change", () => {
     const text = panel(180)
@@ -190,9 +192,8 @@ describe("Dashboard", () => {
   })
 
   it("asks for a bigger terminal", () => {
-    const text = renderToString(createElement(Dashboard, { view, now: NOW, columns: 50, rows: 15, actions: noActions }), {
-      columns: 50
-    })
+    const props = { view, now: NOW, columns: 50, rows: 15, actions: noActions }
+    const text = renderToString(createElement(Dashboard, props), { columns: 50 })
     expect(text).toContain("enlarge the terminal")
     expect(text).toContain("phase monitoring")
   })

@@ -14,7 +14,15 @@ import { runDashboardOn } from "../src/Ui/Dashboard.js"
 import { saveLogPane } from "../src/Ui/SaveLog.js"
 import { makeCapturingConsole } from "./fixtures/ui/CapturingConsole.js"
 import { makeFakeTerminal } from "./fixtures/ui/FakeTerminal.js"
-import { MONITORING_ENDS_AT, nodeLine, NOW, RUN_ID, runningEvents, summaryLine, viewOf } from "./fixtures/ui/RunEvents.js"
+import {
+  MONITORING_ENDS_AT,
+  nodeLine,
+  NOW,
+  RUN_ID,
+  runningEvents,
+  summaryLine,
+  viewOf
+} from "./fixtures/ui/RunEvents.js"
 
 const UP_ARROW = "\u001B[A"
 const CTRL_C = "\u0003"
@@ -163,7 +171,8 @@ describe("runDashboardOn", () => {
       terminal.fakeStdin.press("q")
       yield* waitUntil(() => terminal.quitAgainCalls.count === 1)
 
-      yield* runState.publish(RunEvent.BinaryFinished({ index: 0, status: "interrupted", summary: summaryLine({ status: "interrupted" }) }))
+      const summary = summaryLine({ status: "interrupted" })
+      yield* runState.publish(RunEvent.BinaryFinished({ index: 0, status: "interrupted", summary }))
       yield* runState.publish(RunEvent.RunFinished({ at: MONITORING_ENDS_AT, interrupted: true }))
       yield* Fiber.join(dashboard)
 
@@ -171,7 +180,8 @@ describe("runDashboardOn", () => {
       expect(terminal.fakeStdout.output).toContain("binary 1/2 xahaud-a")
       expect(terminal.fakeStdout.output.endsWith("\u001B[?1049l")).toBe(true)
       const lines = capture.lines()
-      expect(lines.some((line) => /message="saved log pane" path=.*node-output-\d{6}\.log pane=nodeLog/.test(line))).toBe(true)
+      const saveLogLine = /message="saved log pane" path=.*node-output-\d{6}\.log pane=nodeLog/
+      expect(lines.some((line) => saveLogLine.test(line))).toBe(true)
       const table = lines.findIndex((line) => /^binary\s+status/.test(line))
       expect(table).toBeGreaterThanOrEqual(0)
       expect(lines[table + 2]).toMatch(/^xahaud-a\s+interrupted\s+10\.0s/)

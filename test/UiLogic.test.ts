@@ -172,7 +172,13 @@ describe("diagnostics sections", () => {
       { title: "d", lines: ["7777777777777777777777"] }
     ]
     const packed = packSections(sections, 30, 5)
-    expect(packed.rows.map(plainText)).toEqual(["a           b  c", "1111111111  3  4", "2              5", "               6", ""])
+    expect(packed.rows.map(plainText)).toEqual([
+      "a           b  c",
+      "1111111111  3  4",
+      "2              5",
+      "               6",
+      ""
+    ])
     expect(packed.rows[0]?.map((part) => part.style?.bold === true)).toEqual([true, true, true])
     expect(packed.rows[1]?.some((part) => part.style?.bold === true)).toBe(false)
     expect(packed.hidden).toEqual(["d"])

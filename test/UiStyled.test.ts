@@ -46,7 +46,8 @@ describe("toAnsi", () => {
   })
 
   it("colours rippled severities in node output", () => {
-    const line = (text: string) => toAnsi(styledLogLine(nodeDisplayLine({ stream: "stderr", text, receivedAt: 0 })), true)
+    const line = (text: string) =>
+      toAnsi(styledLogLine(nodeDisplayLine({ stream: "stderr", text, receivedAt: 0 })), true)
     expect(line("NodeObject:ERR read failed")).toContain("\u001B[31mNodeObject:ERR read failed")
     expect(line("Application:WRN slow")).toContain("\u001B[33mApplication:WRN slow")
     expect(line("Application:FTL Startup RPC")).toContain("\u001B[31m\u001B[1mApplication:FTL")
@@ -56,7 +57,8 @@ describe("toAnsi", () => {
 
 describe("framePanel", () => {
   it("draws a border of exactly the box size with the title on top", () => {
-    const lines = framePanel("4 node output", [[segment("line one")], [segment("x".repeat(40))]], { width: 20, height: 5 }, false)
+    const content = [[segment("line one")], [segment("x".repeat(40))]]
+    const lines = framePanel("4 node output", content, { width: 20, height: 5 }, false)
     expect(lines.map(plainText)).toEqual([
       "╭─ 4 node output ──╮",
       "│line one          │",

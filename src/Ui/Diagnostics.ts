@@ -121,7 +121,8 @@ export const catalogueSection = (catalogue: Readonly<Record<string, unknown>> | 
   const min = toNumber(catalogue["min_ledger"])
   const max = toNumber(catalogue["max_ledger"])
   const current = toNumber(catalogue["current_ledger"])
-  const lines = [`${String(catalogue["job_type"] ?? "job")} ${formatPercent(toNumber(catalogue["percent_complete"]), 0)}`]
+  const percent = formatPercent(toNumber(catalogue["percent_complete"]), 0)
+  const lines = [`${String(catalogue["job_type"] ?? "job")} ${percent}`]
   if (min !== null && max !== null) {
     const done = current === null ? UNKNOWN : formatCount(current - min + 1)
     lines.push(`ledgers ${done} of ${formatCount(max - min + 1)} (${min}-${max})`)
@@ -164,7 +165,10 @@ export const packSections = (sections: ReadonlyArray<Section>, width: number, he
   }
 
   for (const section of sections) {
-    const block: Array<Cell> = [{ text: section.title, title: true }, ...section.lines.map((text) => ({ text, title: false }))]
+    const block: Array<Cell> = [
+      { text: section.title, title: true },
+      ...section.lines.map((text) => ({ text, title: false }))
+    ]
     const sectionWidth = Math.max(...block.map((cell) => cell.text.length))
     const fitsBelow = column.length > 0 && column.length + 1 + block.length <= height
     if (!fitsBelow && column.length > 0) {

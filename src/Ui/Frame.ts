@@ -6,9 +6,9 @@ import { displayWidth, padLine, segment } from "./Styled.js"
 import { truncate } from "./Format.js"
 
 /**
- * Draws `content` inside a rounded border of exactly `box` size: `╭─ title ──╮`, one `│ … │` row per inner
- * line (content cut or padded to the inner width, missing lines blank), and `╰──╯`. The focused panel's
- * border is cyan and bold.
+ * Draws `content` inside a rounded border of exactly `box` size: `╭─ title ──╮`, one `│ … │` row per
+ * inner line (content cut or padded to the inner width, missing lines blank), and `╰──╯`. The focused
+ * panel's border is cyan and bold.
  */
 export const framePanel = (
   title: string,

@@ -124,7 +124,7 @@ export const plainLines = (
 export const finishedSummaries = (view: RunView) =>
   view.binaries.flatMap((binary) => (binary.summary === null ? [] : [binary.summary]))
 
-/** Formats a change in MiB with one decimal and its sign, such as `+12.3` or `-0.4`; a change that rounds to 0 is `+0.0`. */
+/** Formats a change in MiB with one decimal and its sign, such as `+12.3` or `-0.4`; one that rounds to 0 is `+0.0`. */
 const formatNumberChange = (mb: number): string => {
   const tenths = Math.round(mb * 10)
   return `${tenths < 0 ? "-" : "+"}${(Math.abs(tenths) / 10).toFixed(1)}`

@@ -95,7 +95,7 @@ export const memoryFields = (view: RunView): Array<Field> => {
     ["of RAM", formatPercent(memory?.memory_percent)],
     ["threads", memory === null || memory.num_threads === 0 ? UNKNOWN : String(memory.num_threads)],
     ["ledger", current?.ledgerIndex == null ? UNKNOWN : formatCount(current.ledgerIndex)],
-    ["complete_ledgers", complete === null ? UNKNOWN : `${complete}${ledgerCount === null ? "" : ` (${formatCount(ledgerCount)} ledgers)`}`],
+    ["complete_ledgers", completeLedgersText(complete, ledgerCount)],
     ["server_state", current?.serverState ?? UNKNOWN]
   ]
 }
@@ -114,6 +114,12 @@ export const timeFields = (view: RunView, now: number): Array<Field> => {
     ["monitoring", monitoring === null ? UNKNOWN : formatDuration(monitoring / 1000)],
     ["ledgers seen", formatCount(current.ledgers)]
   ]
+}
+
+/** `2-8 (7 ledgers)`; the count is left out when unknown. */
+const completeLedgersText = (complete: string | null, ledgerCount: number | null): string => {
+  if (complete === null) return UNKNOWN
+  return ledgerCount === null ? complete : `${complete} (${formatCount(ledgerCount)} ledgers)`
 }
 
 const PHASE_COLORS: Readonly<Record<RunPhase, Color>> = {

@@ -21,7 +21,9 @@ export const formatSummaryTable = (lines: ReadonlyArray<BinarySummaryLine>): str
     formatFactor(line.peak_memory_rss_mb, first?.peak_memory_rss_mb),
     formatFactor(line.final_memory_rss_mb, first?.final_memory_rss_mb)
   ])
-  const widths = HEADERS.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)))
+  const widths = HEADERS.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length))
+  )
   const formatRow = (cells: ReadonlyArray<string>) =>
     cells
       .map((cell, column) => (column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
