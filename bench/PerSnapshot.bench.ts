@@ -72,6 +72,6 @@ describe("publish one line of node output", () => {
   const line = { stream: "stderr" as const, receivedAt: 0, text: "2026-Dec-04 15:25:05.669736947 UTC JobQueue:NFO Using 1 threads" }
 
   bench("reducer and listeners", () => {
-    runState.unsafePublish(RunEvent.NodeOutput({ line }))
+    runState.unsafePublish(RunEvent.NodeOutput({ lines: [line] }))
   })
 })

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
-import type { RunStateService } from "../src/Layers/RunState.js"
 import { makeRunState, RunEvent, RunState } from "../src/Layers/RunState.js"
 import { formatClock } from "../src/Ui/Format.js"
 import { initialPrinterState, plainLines, runPlainPrinter } from "../src/Ui/PlainPrinter.js"
@@ -16,26 +15,18 @@ import {
 } from "./fixtures/ui/RunEvents.js"
 
 /** Publishes a probe warning until the printer has printed it, so no later event can be missed. */
-const waitForSubscription = (runState: RunStateService, printed: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    while (!printed.some((line) => line.endsWith("WARN probe"))) {
-      yield* runState.publish(RunEvent.Logged({ line: { level: "WARN", message: "probe", at: T0 } }))
-      yield* Effect.sleep("10 millis")
-    }
-  })
-
 describe("runPlainPrinter", () => {
-  it.live("prints events, then the summary", () =>
+  it.scoped("prints events, then the summary", () =>
     Effect.gen(function* () {
       const runState = yield* makeRunState
       const capture = makeCapturingConsole()
-      const printer = yield* runPlainPrinter.pipe(
+      // Subscribing before anything is published is what guarantees the printer sees the first event.
+      const events = yield* runState.subscribe
+      const printer = yield* runPlainPrinter(events).pipe(
         Effect.provideService(RunState, runState),
         Effect.withConsole(capture.console),
         Effect.fork
       )
-      yield* waitForSubscription(runState, capture.printed)
-      const probes = capture.printed.length
 
       for (const event of runningEvents()) yield* runState.publish(event)
       yield* runState.publish(
@@ -48,7 +39,7 @@ describe("runPlainPrinter", () => {
       yield* runState.publish(RunEvent.RunFinished({ at: MONITORING_ENDS_AT, interrupted: false }))
       yield* Fiber.join(printer)
 
-      const lines = capture.lines().slice(probes)
+      const lines = capture.lines()
       expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d run 20261204-152500 dir=results\/20261204-152500 binaries=2$/)
       expect(lines.slice(1, 8)).toEqual([
         `${formatClock(T0)} start 1/2 xahaud-a pid=4242`,
@@ -119,7 +110,7 @@ describe("plainLines", () => {
     const quiet = [
       RunEvent.MemorySampled({ at: T0, sample: memorySample(1) }),
       RunEvent.SnapshotTaken({ snapshot: { ...ledgerSnapshot(5, 1, T0), kind: "poll" }, rssAtSync: null }),
-      RunEvent.NodeOutput({ line: { stream: "stderr", text: "x:ERR y", receivedAt: T0 } }),
+      RunEvent.NodeOutput({ lines: [{ stream: "stderr", text: "x:ERR y", receivedAt: T0 }] }),
       RunEvent.Logged({ line: { level: "INFO", message: "m", at: T0 } }),
       RunEvent.Logged({ line: { level: "DEBUG", message: "m", at: T0 } })
     ]

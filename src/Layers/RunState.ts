@@ -1,10 +1,11 @@
 /**
  * The live state of a run, for the dashboard and the plain line printer. Programs publish events, and a
  * reducer folds them into a view. Publishing runs the reducer and the listeners synchronously and waits
- * for no consumer (the event stream drops its oldest events when full), so a slow screen or a flood of
+ * for no consumer (a subscriber's queue drops its oldest events when full), so a slow screen or a flood of
  * node output cannot hold up sampling.
  */
-import { Context, Data, Deferred, Effect, Layer, Stream } from "effect"
+import { Context, Data, Deferred, Effect, Layer, Queue, Stream } from "effect"
+import type { Scope } from "effect"
 import { LineRing } from "../Domain/LineRing.js"
 import type { MemorySample } from "./MemorySampler.js"
 import type { OutputLine } from "./NodeProcess.js"
@@ -34,7 +35,8 @@ export type RunEvent = Data.TaggedEnum<{
     readonly jobTypes: ReadonlyArray<JobType> | null
     readonly catalogue: Readonly<Record<string, unknown>> | null
   }
-  NodeOutput: { readonly line: OutputLine }
+  /** Lines of node output that arrived together; one event per batch keeps floods cheap. */
+  NodeOutput: { readonly lines: ReadonlyArray<OutputLine> }
   Logged: { readonly line: LogLine }
   BinaryFinished: { readonly index: number; readonly status: BinaryStatus; readonly summary: BinarySummaryLine }
   RunFinished: { readonly at: number; readonly interrupted: boolean }
@@ -100,8 +102,11 @@ export interface RunStateService {
   readonly unsafePublish: (event: RunEvent) => void
   readonly view: Effect.Effect<RunView>
   readonly unsafeView: () => RunView
-  /** Events from the moment the stream starts; a consumer that falls far behind loses the oldest. */
-  readonly events: Stream.Stream<RunEvent>
+  /**
+   * Registers a subscriber at once and returns its events: every event published from this call on,
+   * until the scope closes. A consumer that falls more than 10,000 events behind loses the oldest.
+   */
+  readonly subscribe: Effect.Effect<Stream.Stream<RunEvent>, never, Scope.Scope>
   readonly requestSkip: Effect.Effect<void>
   /** Completes when the user asks to skip the current binary; reset with `clearSkip` per binary. */
   readonly awaitSkip: Effect.Effect<void>
@@ -126,21 +131,22 @@ export const makeRunState = Effect.gen(function* () {
     for (const listener of listeners) listener(event)
   }
 
-  const events = Stream.async<RunEvent>(
-    (emit) => {
-      const listener = (event: RunEvent) => void emit.single(event)
+  const subscribe = Effect.acquireRelease(
+    Effect.gen(function* () {
+      const queue = yield* Queue.sliding<RunEvent>(EVENT_BUFFER)
+      const listener = (event: RunEvent) => void Queue.unsafeOffer(queue, event)
       listeners.add(listener)
-      return Effect.sync(() => listeners.delete(listener))
-    },
-    { bufferSize: EVENT_BUFFER, strategy: "sliding" }
-  )
+      return { queue, listener }
+    }),
+    ({ listener, queue }) => Effect.sync(() => listeners.delete(listener)).pipe(Effect.zipRight(Queue.shutdown(queue)))
+  ).pipe(Effect.map(({ queue }) => Stream.fromQueue(queue)))
 
   return RunState.of({
     publish: (event) => Effect.sync(() => unsafePublish(event)),
     unsafePublish,
     view: Effect.sync(() => view),
     unsafeView: () => view,
-    events,
+    subscribe,
     requestSkip: Effect.suspend(() => Deferred.succeed(skip, undefined)).pipe(Effect.asVoid),
     awaitSkip: Effect.suspend(() => Deferred.await(skip)),
     clearSkip: Effect.gen(function* () {
@@ -246,7 +252,7 @@ const applyEvent = (view: RunView, event: RunEvent): RunView => {
         }
         : view
     case "NodeOutput":
-      view.nodeLog.push(event.line)
+      for (const line of event.lines) view.nodeLog.push(line)
       return view
     case "Logged":
       view.monitorLog.push(event.line)

@@ -54,7 +54,7 @@ export interface RunArguments extends SharedSettings {
 }
 
 export const runCommand = (args: RunArguments) =>
-  Effect.gen(function* () {
+  Effect.scoped(Effect.gen(function* () {
     const websocket = yield* resolveWebSocket(args)
     const binaries = yield* resolveBinaries(args)
     const runId = formatRunId(new Date(yield* Clock.currentTimeMillis))
@@ -71,7 +71,9 @@ export const runCommand = (args: RunArguments) =>
     }
 
     const dashboard = shouldUseDashboard({ plain: args.plain, isTTY: process.stdout.isTTY === true, env: process.env })
-    const ui = yield* (dashboard ? runDashboard : runPlainPrinter).pipe(
+    // The printer subscribes here, before the run publishes its first event.
+    const events = yield* runState.subscribe
+    const ui = yield* (dashboard ? runDashboard : runPlainPrinter(events)).pipe(
       Effect.provideService(RunState, runState),
       Effect.forkDaemon
     )
@@ -81,7 +83,7 @@ export const runCommand = (args: RunArguments) =>
       Effect.provide(runLayer(store, runState))
     )
     yield* ExitStatus.set(exitCodeOf(lines, binaries.length))
-  })
+  }))
 
 const runLayer = (store: ResultsStoreService, runState: RunStateService) =>
   Layer.mergeAll(

@@ -3,7 +3,7 @@
  * monitor, stop, save. Every way it can end becomes a status in `<binary>.json`; an interruption (Ctrl-C)
  * still stops the node and writes the result with status `interrupted`.
  */
-import { Clock, Duration, Effect, Ref, Schedule, Stream } from "effect"
+import { Chunk, Clock, Duration, Effect, Ref, Schedule, Stream } from "effect"
 import type { Connection, ConnectionEvent } from "../Layers/NodeConnection.js"
 import { NodeConnection } from "../Layers/NodeConnection.js"
 import type { RunningNode } from "../Layers/NodeProcess.js"
@@ -104,7 +104,7 @@ const runNode = (
       RunEvent.BinaryStarted({ index: run.index, name: binary.name, pid: node.pid, at: recorder.startedAt })
     )
     yield* node.lines.pipe(
-      Stream.runForEach((line) => runState.publish(RunEvent.NodeOutput({ line }))),
+      Stream.runForEachChunk((lines) => runState.publish(RunEvent.NodeOutput({ lines: Chunk.toReadonlyArray(lines) }))),
       Effect.forkScoped
     )
     yield* sampleForView(node.pid).pipe(Effect.repeat({ schedule: viewSampling }), Effect.forkScoped)

@@ -24,29 +24,30 @@ import { formatClock, sanitizeLine } from "./Format.js"
 import { formatSummaryTable } from "./SummaryTable.js"
 
 /**
- * Prints run events until `RunFinished`, then the summary table. Only events published after the stream is
- * subscribed are seen, so start the printer before the run publishes `RunStarted`.
+ * Prints run events until `RunFinished`, then the summary table. `events` comes from `RunState.subscribe`,
+ * called before the run starts, so that the printer sees `RunStarted`.
  */
-export const runPlainPrinter: Effect.Effect<void, never, RunState> = Effect.gen(function* () {
-  const runState = yield* RunState
-  let state = initialPrinterState
+export const runPlainPrinter = (events: Stream.Stream<RunEvent>): Effect.Effect<void, never, RunState> =>
+  Effect.gen(function* () {
+    const runState = yield* RunState
+    let state = initialPrinterState
 
-  yield* runState.events.pipe(
-    Stream.takeUntil((event) => event._tag === "RunFinished"),
-    Stream.runForEach((event) =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        const result = plainLines(state, event, now)
-        state = result.state
-        for (const line of result.lines) yield* Console.log(line)
-        if (event._tag === "RunFinished") {
-          yield* Console.log("")
-          yield* Console.log(formatSummaryTable(finishedSummaries(runState.unsafeView())))
-        }
-      })
+    yield* events.pipe(
+      Stream.takeUntil((event) => event._tag === "RunFinished"),
+      Stream.runForEach((event) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const result = plainLines(state, event, now)
+          state = result.state
+          for (const line of result.lines) yield* Console.log(line)
+          if (event._tag === "RunFinished") {
+            yield* Console.log("")
+            yield* Console.log(formatSummaryTable(finishedSummaries(runState.unsafeView())))
+          }
+        })
+      )
     )
-  )
-})
+  })
 
 /** Printer memory between events: the run id, the number of planned binaries and the last one started. */
 export interface PrinterState {
