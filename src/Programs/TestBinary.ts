@@ -107,7 +107,13 @@ const runNode = (
       Stream.runForEachChunk((lines) => runState.publish(RunEvent.NodeOutput({ lines: Chunk.toReadonlyArray(lines) }))),
       Effect.forkScoped
     )
-    yield* sampleForView(node.pid).pipe(Effect.repeat({ schedule: viewSampling }), Effect.forkScoped)
+    // The first second is skipped: until a wrapper script or setpriv has exec'd the node, the pid belongs to
+    // a tiny process whose RSS would squash the dashboard's memory scale.
+    yield* sampleForView(node.pid).pipe(
+      Effect.repeat({ schedule: viewSampling }),
+      Effect.delay("1 second"),
+      Effect.forkScoped
+    )
 
     const connection = yield* (yield* NodeConnection).connect({
       url: settings.websocketUrl,
