@@ -64,7 +64,7 @@ export class SkipRequested extends Data.TaggedError("SkipRequested")<{}> {
 
 export type EarlyEnd = NodeExited | StartupTimedOut | SyncTimedOut | NodeStalled | PortInUse | SkipRequested
 
-export const statusOf = (end: EarlyEnd | { readonly _tag: "SpawnError" }): BinaryStatus => {
+export const statusOf = (end: EarlyEnd | { readonly _tag: "SpawnError" | "WriteError" }): BinaryStatus => {
   switch (end._tag) {
     case "NodeExited":
       return end.beforeConnect ? "failed_to_start" : "crashed"
@@ -73,6 +73,7 @@ export const statusOf = (end: EarlyEnd | { readonly _tag: "SpawnError" }): Binar
     case "SyncTimedOut":
       return "sync_timeout"
     case "NodeStalled":
+    case "WriteError":
       return "error"
     case "PortInUse":
     case "SpawnError":

@@ -88,7 +88,7 @@ const runNode = (
     const { binary, settings } = run
     const runState = yield* RunState
     const store = yield* ResultsStore
-    const log = yield* store.openSnapshotLog(binary.name).pipe(Effect.orDie)
+    const log = yield* store.openSnapshotLog(binary.name)
 
     yield* ensurePortFree(settings.websocketUrl)
 
