@@ -16,6 +16,25 @@ const withEnv = (name: string, description: string) => (options: Options.Options
     Options.withDescription(`${description} Environment: ${envName(name)}.`)
   )
 
+/**
+ * Falls back to `XAHAUD_MONITOR_<NAME>`, split by `separator`, when a repeatable option is not given at all.
+ * (@effect/cli's own fallback never applies to a repeated option, which accepts zero occurrences.)
+ */
+const withListEnv = (name: string, separator: RegExp) => (options: Options.Options<Array<string>>) =>
+  options.pipe(
+    Options.mapEffect((values) =>
+      values.length > 0
+        ? Effect.succeed(values)
+        : Config.option(Config.string(envName(name))).pipe(
+          Effect.map(Option.match({
+            onNone: () => [],
+            onSome: (text) => text.split(separator).filter((value) => value.trim() !== "")
+          })),
+          Effect.mapError((error) => ValidationError.invalidValue(HelpDoc.p(`${envName(name)}: ${error}`)))
+        )
+    )
+  )
+
 const durationOption = (
   name: string,
   defaultText: string,
@@ -50,6 +69,7 @@ export const duration = durationOption(
 export const binaries = Options.text("binaries").pipe(
   Options.withAlias("b"),
   Options.repeated,
+  withListEnv("binaries", /,/),
   Options.withDescription(
     "Binary to test; repeat the option or separate names with commas. A bare name is looked up in --build-dir, " +
       `a path is used as given. Default: every rippled* and xahaud* executable in --build-dir. Environment: ${
@@ -174,7 +194,11 @@ export const cooldown = durationOption(
 
 export const nodeArgs = Options.text("node-arg").pipe(
   Options.repeated,
-  Options.withDescription("Extra argument passed to every node, such as --quorum=1; repeat for several.")
+  withListEnv("node-arg", /\s+/),
+  Options.withDescription(
+    "Extra argument passed to every node, such as --quorum=1; repeat for several. " +
+      `Environment: ${envName("node-arg")} (separated by spaces).`
+  )
 )
 
 export const failFast = flag("fail-fast", "Stop the whole run after the first binary that does not complete.")
@@ -184,10 +208,6 @@ export const plain = flag(
   "Print plain lines instead of the live dashboard. Plain lines are the default when stdout is not a terminal or CI is set."
 )
 
-/** Entries of `--binaries`, or of the environment fallback when the option was not given. */
-export const binariesFromEnv = Config.option(Config.string(envName("binaries"))).pipe(
-  Config.map(Option.match({ onNone: () => [] as Array<string>, onSome: (text) => text.split(",") }))
-)
 
 const invalidApiVersion = (text: string) =>
   `--api-version: invalid value "${text}": expected 1 or 2, or leave the option out to send none.`

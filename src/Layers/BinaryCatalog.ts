@@ -290,3 +290,11 @@ const fsCall = <A>(call: () => Promise<A>): Effect.Effect<A, NodeJS.ErrnoExcepti
 const isMissingError = (error: NodeJS.ErrnoException): boolean => error.code === "ENOENT" || error.code === "ENOTDIR"
 
 const shellQuote = (text: string): string => (/^[\w./+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`)
+
+/** Returns the binaries named on the command line, or every binary discovered in `buildDir` when none is named. */
+export const selectBinaries = (entries: ReadonlyArray<string>, buildDir: string) =>
+  Effect.gen(function* () {
+    const catalog = yield* BinaryCatalog
+    if (entries.length > 0) return yield* catalog.resolve(entries, buildDir)
+    return yield* catalog.discover(buildDir)
+  })

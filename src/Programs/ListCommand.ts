@@ -1,15 +1,10 @@
 /** The `list` command: the binaries `run` would test, or why there are none. */
 import { Console, Effect } from "effect"
-import { binariesFromEnv } from "../CliOptions.js"
-import { BinaryCatalog } from "../Layers/BinaryCatalog.js"
+import { selectBinaries } from "../Layers/BinaryCatalog.js"
 
 export const listCommand = (args: { readonly binaries: ReadonlyArray<string>; readonly buildDir: string }) =>
   Effect.gen(function* () {
-    const catalog = yield* BinaryCatalog
-    const entries = args.binaries.length > 0 ? args.binaries : yield* binariesFromEnv
-    const binaries = entries.length > 0
-      ? yield* catalog.resolve(entries, args.buildDir)
-      : yield* catalog.discover(args.buildDir)
+    const binaries = yield* selectBinaries(args.binaries, args.buildDir)
     const rows = binaries.map((binary) => [
       binary.name,
       binary.path,

@@ -3,8 +3,7 @@
  * folder), then run all binaries with the live dashboard or plain lines.
  */
 import { Clock, Duration, Effect, Either, Exit, Fiber, Layer, LogLevel, Option } from "effect"
-import { binariesFromEnv } from "../CliOptions.js"
-import { BinaryCatalog } from "../Layers/BinaryCatalog.js"
+import { selectBinaries } from "../Layers/BinaryCatalog.js"
 import { MemorySamplerLive } from "../Layers/MemorySampler.js"
 import { MonitorLoggerLive } from "../Layers/MonitorLog.js"
 import { NodeConnectionLive } from "../Layers/NodeConnection.js"
@@ -56,7 +55,7 @@ export interface RunArguments extends SharedSettings {
 export const runCommand = (args: RunArguments) =>
   Effect.scoped(Effect.gen(function* () {
     const websocket = yield* resolveWebSocket(args)
-    const binaries = yield* resolveBinaries(args)
+    const binaries = yield* selectBinaries(args.binaries, args.buildDir)
     const runId = formatRunId(new Date(yield* Clock.currentTimeMillis))
     const store = yield* makeResultsStore(args.outputDir, runId)
     const runState = yield* makeRunState
@@ -115,13 +114,6 @@ const resolveWebSocket = (args: RunArguments) =>
 
 const isReadError = (error: { readonly _tag: string }) =>
   error._tag === "ConfigFileNotFound" || error._tag === "ConfigPathIsDirectory" || error._tag === "ConfigFileNotReadable"
-
-const resolveBinaries = (args: RunArguments) =>
-  Effect.gen(function* () {
-    const catalog = yield* BinaryCatalog
-    const entries = args.binaries.length > 0 ? args.binaries : yield* binariesFromEnv
-    return entries.length > 0 ? yield* catalog.resolve(entries, args.buildDir) : yield* catalog.discover(args.buildDir)
-  })
 
 const toSettings = (
   args: RunArguments,
