@@ -5,6 +5,7 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { isAlive, MAIN_JS } from "./support/RunCli.js"
+import { writeSimBinary, writeSimConfig } from "./support/SimFixtures.js"
 
 const SCRIPT = "/usr/bin/script"
 const ROOT = path.resolve(import.meta.dirname, "..")
@@ -68,14 +69,17 @@ describe.skipIf(!existsSync(SCRIPT))("dashboard in a terminal", () => {
   })
 
   it("shows the run and quits on q", async () => {
-    const outputDir = await mkdtemp(path.join(tmpdir(), "ui-terminal-"))
-    cleanups.push(() => rm(outputDir, { recursive: true, force: true }))
+    const workDir = await mkdtemp(path.join(tmpdir(), "ui-terminal-"))
+    cleanups.push(() => rm(workDir, { recursive: true, force: true }))
+    const outputDir = path.join(workDir, "results")
+    // A config on a free port, so a demo running on the example config's fixed port cannot collide.
+    const { configPath } = await writeSimConfig(workDir)
+    const binary = await writeSimBinary(workDir, "rippled-baseline", { SIM_GROWTH_MB_PER_LEDGER: "0.2" })
     const session = startInTerminal([
       "run",
-      "--config", "examples/standalone.cfg",
+      "--config", configPath,
       "--standalone",
-      "--build-dir", "examples/build",
-      "--binaries", "rippled-baseline",
+      "--binaries", binary,
       "--duration", "5m",
       "--ledger-interval", "1s",
       "--cooldown", "1s",
