@@ -26,6 +26,25 @@ const monitorSettings = {
   ledgerInterval: Duration.seconds(4)
 }
 
+const ok: Handler = () => Effect.succeed({})
+
+/** Handlers of a synced node with the given `complete_ledgers`, plus `extra` handlers. */
+const syncedNode = (completeLedgers: string, extra: Readonly<Record<string, Handler>> = {}) => ({
+  server_info: serverInfoSequence([["full", completeLedgers]]),
+  get_counts: () => Effect.succeed(countsResult),
+  subscribe: ok,
+  unsubscribe: ok,
+  ...extra
+})
+
+type Harness = Effect.Effect.Success<ReturnType<typeof makePhaseHarness>>
+
+const forkSync = (harness: Harness) =>
+  waitForSync(harness.source, harness.target, syncSettings).pipe(Effect.provide(harness.layer), Effect.fork)
+
+const forkMonitor = (harness: Harness, settings = monitorSettings) =>
+  monitor(harness.source, harness.target, settings).pipe(Effect.provide(harness.layer), Effect.fork)
+
 describe("sync phase", () => {
   it.scoped("polls until complete ledgers appear", () =>
     Effect.gen(function* () {
@@ -33,10 +52,7 @@ describe("sync phase", () => {
         server_info: serverInfoSequence([["connected", "empty"], ["full", "empty"], ["full", "2-5"]]),
         get_counts: () => Effect.succeed(countsResult)
       })
-      const fiber = yield* waitForSync(harness.source, harness.target, syncSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const fiber = yield* forkSync(harness)
       yield* TestClock.adjust("8 seconds")
       yield* Fiber.join(fiber)
 
@@ -53,10 +69,7 @@ describe("sync phase", () => {
   it.scoped("never syncs on server_state alone", () =>
     Effect.gen(function* () {
       const harness = yield* makePhaseHarness({ server_info: serverInfoSequence([["full", "empty"]]) })
-      const fiber = yield* waitForSync(harness.source, harness.target, syncSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const fiber = yield* forkSync(harness)
       yield* TestClock.adjust("29 seconds")
       expect(fiber.unsafePoll()).toBeNull()
 
@@ -74,10 +87,7 @@ describe("sync phase", () => {
       const harness = yield* makePhaseHarness({
         server_info: serverInfoSequence([["full", "5-x"], ["full", "7"]])
       })
-      const fiber = yield* waitForSync(harness.source, harness.target, syncSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const fiber = yield* forkSync(harness)
       yield* TestClock.adjust("4 seconds")
       yield* Fiber.join(fiber)
 
@@ -91,10 +101,7 @@ describe("sync phase", () => {
       const harness = yield* makePhaseHarness({
         server_info: () => (++replies < 3 ? Effect.succeed({ unexpected: true }) : Effect.succeed(serverInfoWith("full", "2")))
       })
-      const fiber = yield* waitForSync(harness.source, harness.target, syncSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const fiber = yield* forkSync(harness)
       yield* TestClock.adjust("8 seconds")
       yield* Fiber.join(fiber)
       expect(replies).toBe(3)
@@ -104,17 +111,9 @@ describe("sync phase", () => {
 describe("monitoring phase", () => {
   it.scoped("snapshots every ledger once and records gaps", () =>
     Effect.gen(function* () {
-      const harness = yield* makePhaseHarness({
-        server_info: serverInfoSequence([["full", "2-10"]]),
-        get_counts: () => Effect.succeed(countsResult),
-        subscribe: () => Effect.succeed({}),
-        unsubscribe: () => Effect.succeed({})
-      })
+      const harness = yield* makePhaseHarness(syncedNode("2-10"))
       harness.recorder.setCompleteLedgers("2-10")
-      const fiber = yield* monitor(harness.source, harness.target, monitorSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const fiber = yield* forkMonitor(harness)
       yield* TestClock.adjust("1 second")
       yield* harness.closeLedger(11, 2)
       yield* settle
@@ -145,16 +144,8 @@ describe("monitoring phase", () => {
 
   it.scoped("samples memory between ledgers for the duration", () =>
     Effect.gen(function* () {
-      const harness = yield* makePhaseHarness({
-        server_info: serverInfoSequence([["full", "2-10"]]),
-        get_counts: () => Effect.succeed(countsResult),
-        subscribe: () => Effect.succeed({}),
-        unsubscribe: () => Effect.succeed({})
-      })
-      const fiber = yield* monitor(harness.source, harness.target, monitorSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const harness = yield* makePhaseHarness(syncedNode("2-10"))
+      const fiber = yield* forkMonitor(harness)
       yield* TestClock.adjust("10 seconds")
       expect(fiber.unsafePoll()).toBeNull()
       yield* TestClock.adjust("10 seconds")
@@ -170,17 +161,10 @@ describe("monitoring phase", () => {
 
   it.scoped("closes standalone ledgers every interval", () =>
     Effect.gen(function* () {
-      const harness = yield* makePhaseHarness({
-        server_info: serverInfoSequence([["full", "2"]]),
-        get_counts: () => Effect.succeed(countsResult),
-        subscribe: () => Effect.succeed({}),
-        unsubscribe: () => Effect.succeed({}),
-        ledger_accept: () => Effect.succeed({ ledger_current_index: 4 })
-      })
-      const fiber = yield* monitor(harness.source, harness.target, { ...monitorSettings, standalone: true }).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
+      const harness = yield* makePhaseHarness(
+        syncedNode("2", { ledger_accept: () => Effect.succeed({ ledger_current_index: 4 }) })
       )
+      const fiber = yield* forkMonitor(harness, { ...monitorSettings, standalone: true })
       yield* TestClock.adjust("19 seconds")
       const accepts = harness.calls.filter((call) => call.command === "ledger_accept")
       expect(accepts.map((call) => call.at)).toEqual([4000, 8000, 12000, 16000])
@@ -190,15 +174,8 @@ describe("monitoring phase", () => {
 
   it.scoped("does not close ledgers in network mode", () =>
     Effect.gen(function* () {
-      const harness = yield* makePhaseHarness({
-        server_info: serverInfoSequence([["full", "2"]]),
-        subscribe: () => Effect.succeed({}),
-        unsubscribe: () => Effect.succeed({})
-      })
-      const fiber = yield* monitor(harness.source, harness.target, monitorSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const harness = yield* makePhaseHarness(syncedNode("2"))
+      const fiber = yield* forkMonitor(harness)
       yield* TestClock.adjust("20 seconds")
       yield* Fiber.join(fiber)
       expect(harness.calls.some((call) => call.command === "ledger_accept")).toBe(false)
@@ -206,16 +183,8 @@ describe("monitoring phase", () => {
 
   it.scoped("asks catalogue_status once when unknown", () =>
     Effect.gen(function* () {
-      const harness = yield* makePhaseHarness({
-        server_info: serverInfoSequence([["full", "2-10"]]),
-        get_counts: () => Effect.succeed(countsResult),
-        subscribe: () => Effect.succeed({}),
-        unsubscribe: () => Effect.succeed({})
-      })
-      const fiber = yield* monitor(harness.source, harness.target, monitorSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
-      )
+      const harness = yield* makePhaseHarness(syncedNode("2-10"))
+      const fiber = yield* forkMonitor(harness)
       yield* TestClock.adjust("20 seconds")
       yield* Fiber.join(fiber)
 
@@ -226,16 +195,10 @@ describe("monitoring phase", () => {
 
   it.scoped("keeps catalogue status where supported", () =>
     Effect.gen(function* () {
-      const harness = yield* makePhaseHarness({
-        server_info: serverInfoSequence([["full", "2-10"]]),
-        subscribe: () => Effect.succeed({}),
-        unsubscribe: () => Effect.succeed({}),
-        catalogue_status: () => Effect.succeed({ job_status: "no_job_running" })
-      })
-      const fiber = yield* monitor(harness.source, harness.target, monitorSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
+      const harness = yield* makePhaseHarness(
+        syncedNode("2-10", { catalogue_status: () => Effect.succeed({ job_status: "no_job_running" }) })
       )
+      const fiber = yield* forkMonitor(harness)
       yield* TestClock.adjust("20 seconds")
       yield* Fiber.join(fiber)
 
@@ -245,16 +208,11 @@ describe("monitoring phase", () => {
 
   it.scoped("records lost and regained sync", () =>
     Effect.gen(function* () {
-      const harness = yield* makePhaseHarness({
-        server_info: serverInfoSequence([["full", "2-10"], ["connected", "empty"], ["full", "2-12"]]),
-        subscribe: () => Effect.succeed({}),
-        unsubscribe: () => Effect.succeed({})
-      })
-      harness.recorder.setCompleteLedgers("2-10")
-      const fiber = yield* monitor(harness.source, harness.target, monitorSettings).pipe(
-        Effect.provide(harness.layer),
-        Effect.fork
+      const harness = yield* makePhaseHarness(
+        syncedNode("2-10", { server_info: serverInfoSequence([["full", "2-10"], ["connected", "empty"], ["full", "2-12"]]) })
       )
+      harness.recorder.setCompleteLedgers("2-10")
+      const fiber = yield* forkMonitor(harness)
       yield* TestClock.adjust("20 seconds")
       yield* Fiber.join(fiber)
 
