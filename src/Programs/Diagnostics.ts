@@ -1,9 +1,10 @@
 /** Asking the node for `server_info`, `get_counts` and `catalogue_status`, and recording the answers. */
 import { Clock, Effect, Either, Option, Ref } from "effect"
-import type { Connection, RequestFailure } from "../Layers/NodeConnection.js"
+import type { Connection, NodeRequestError, RequestFailure } from "../Layers/NodeConnection.js"
 import { RunEvent, RunState } from "../Layers/RunState.js"
 import type { ServerInfoInfo } from "../Schema/ServerInfo.js"
 import { decodeCatalogueStatus, decodeGetCounts, decodeServerInfo } from "../Schema/ServerInfo.js"
+import { NodeRejected } from "./Outcomes.js"
 import type { Recorder } from "./Recorder.js"
 
 export interface DiagnosticsSource {
@@ -17,22 +18,37 @@ export interface DiagnosticsSource {
   readonly catalogueSupported: Ref.Ref<boolean | undefined>
 }
 
-/** Sends one request, records that the node answered, and logs (without failing) when it did not. */
-const ask = (source: DiagnosticsSource, command: string, params?: Readonly<Record<string, unknown>>) =>
+/**
+ * Node errors that repeating the request cannot fix: the api_version is not supported, or the port does not
+ * grant admin rights (`get_counts` and `ledger_accept` are admin commands).
+ */
+const REJECTIONS = new Set(["invalid_API_version", "forbidden", "noPermission"])
+
+/**
+ * Sends one request and records that the node replied. A rejection from `REJECTIONS` and `unknownCmd` fail;
+ * any other failure (timeout, disconnect, other node error) is logged and gives `None`.
+ */
+export const ask = (source: DiagnosticsSource, command: string, params?: Readonly<Record<string, unknown>>) =>
   source.connection.request(command, params).pipe(
     Effect.tap(() => Clock.currentTimeMillis.pipe(Effect.flatMap((now) => Ref.set(source.lastHeardAt, now)))),
     Effect.map(Option.some),
-    Effect.catchAll((failure: RequestFailure) =>
-      failure._tag === "NodeRequestError" && failure.error === "unknownCmd"
-        ? Effect.fail(failure)
-        : Effect.logWarning(`${command} failed`, failure.message).pipe(Effect.as(Option.none<unknown>()))
-    )
+    Effect.catchAll((failure: RequestFailure): Effect.Effect<Option.Option<unknown>, NodeRequestError | NodeRejected> => {
+      if (failure._tag === "NodeRequestError" && REJECTIONS.has(failure.error)) {
+        return Effect.fail(new NodeRejected({ command, error: failure.error, detail: failure.errorMessage }))
+      }
+      if (failure._tag === "NodeRequestError" && failure.error === "unknownCmd") return Effect.fail(failure)
+      return Effect.logWarning(failure.message).pipe(Effect.as(Option.none<unknown>()))
+    })
   )
+
+/** Treats `unknownCmd` as no reply; rejections still fail. */
+const noneWhenUnknown = <R>(request: Effect.Effect<Option.Option<unknown>, NodeRequestError | NodeRejected, R>) =>
+  request.pipe(Effect.catchTag("NodeRequestError", () => Effect.succeed(Option.none<unknown>())))
 
 /** Polls `server_info` once and records state, ledgers, job types and version. */
 export const refreshServerInfo = (source: DiagnosticsSource) =>
   Effect.gen(function* () {
-    const reply = yield* ask(source, "server_info").pipe(Effect.orElseSucceed(() => Option.none<unknown>()))
+    const reply = yield* noneWhenUnknown(ask(source, "server_info"))
     if (Option.isNone(reply)) return Option.none<ServerInfoInfo>()
     const decoded = decodeServerInfo(reply.value)
     if (Either.isLeft(decoded)) {
@@ -54,7 +70,7 @@ export const refreshServerInfo = (source: DiagnosticsSource) =>
 /** Asks for `get_counts` and records the whole result, every key and value as sent. */
 export const refreshCounts = (source: DiagnosticsSource) =>
   Effect.gen(function* () {
-    const reply = yield* ask(source, "get_counts", source.adminParams).pipe(Effect.orElseSucceed(() => Option.none<unknown>()))
+    const reply = yield* noneWhenUnknown(ask(source, "get_counts", source.adminParams))
     if (Option.isNone(reply)) return
     const decoded = decodeGetCounts(reply.value)
     if (Either.isLeft(decoded)) {
@@ -73,7 +89,7 @@ export const refreshCatalogue = (source: DiagnosticsSource) =>
   Effect.gen(function* () {
     if ((yield* Ref.get(source.catalogueSupported)) === false) return
     const reply = yield* ask(source, "catalogue_status", source.adminParams).pipe(
-      Effect.catchAll(() =>
+      Effect.catchTag("NodeRequestError", () =>
         Ref.set(source.catalogueSupported, false).pipe(
           Effect.zipRight(Effect.logInfo("node has no catalogue_status command; not asking again")),
           Effect.as(Option.none<unknown>())

@@ -3,11 +3,11 @@
  * samples in between, diagnostics every two seconds, and in standalone mode a `ledger_accept` call every
  * `--ledger-interval` so that ledgers close at all.
  */
-import { Clock, Duration, Effect, Ref, Schedule, Stream } from "effect"
+import { Clock, Duration, Effect, Fiber, Ref, Schedule, Stream } from "effect"
 import type { LedgerClosedMessage } from "../Layers/NodeConnection.js"
 import { RunEvent, RunState } from "../Layers/RunState.js"
 import type { DiagnosticsSource } from "./Diagnostics.js"
-import { refreshCatalogue, refreshCounts, refreshServerInfo } from "./Diagnostics.js"
+import { ask, refreshCatalogue, refreshCounts, refreshServerInfo } from "./Diagnostics.js"
 import type { RunSettings } from "./Settings.js"
 import { DIAGNOSTICS_INTERVAL } from "./Settings.js"
 import type { SnapshotTarget } from "./Snapshots.js"
@@ -47,16 +47,25 @@ export const monitor = (
       )
 
       yield* takeSnapshot(target, "sample").pipe(Effect.repeat(memorySampling(settings.sampleInterval)), Effect.forkScoped)
-      yield* watchDiagnostics(source, hadLedgers).pipe(Effect.repeat(diagnosticsPolling), Effect.forkScoped)
-      if (settings.standalone) {
-        // The first ledger closes one interval after sync, then one per interval.
-        yield* Effect.sleep(settings.ledgerInterval).pipe(
+      // These two loops end only by failing (the node rejected a request); the phase then ends with that failure.
+      const diagnostics = yield* watchDiagnostics(source, hadLedgers).pipe(
+        Effect.repeat(diagnosticsPolling),
+        Effect.zipRight(Effect.never),
+        Effect.forkScoped
+      )
+      // The first ledger closes one interval after sync, then one per interval.
+      const ledgerDriver = settings.standalone
+        ? Effect.sleep(settings.ledgerInterval).pipe(
           Effect.zipRight(acceptLedger(source).pipe(Effect.repeat(ledgerAccepting(settings.ledgerInterval)))),
-          Effect.forkScoped
+          Effect.zipRight(Effect.never)
         )
-      }
+        : Effect.never
+      const driver = yield* Effect.forkScoped(ledgerDriver)
 
-      yield* Effect.sleep(Duration.millis(Math.max(0, endsAt - (yield* Clock.currentTimeMillis))))
+      yield* Effect.sleep(Duration.millis(Math.max(0, endsAt - (yield* Clock.currentTimeMillis)))).pipe(
+        Effect.raceFirst(Fiber.join(diagnostics)),
+        Effect.raceFirst(Fiber.join(driver))
+      )
 
       yield* source.connection.unsubscribe(["ledger"]).pipe(
         Effect.timeout("2 seconds"),
@@ -122,7 +131,8 @@ const noteLedgerAvailability = (source: DiagnosticsSource, hadLedgers: Ref.Ref<b
     }
   })
 
+/** Closes the open ledger; `notStandAlone` or any other node error is logged, a rejection fails. */
 const acceptLedger = (source: DiagnosticsSource) =>
-  source.connection.request("ledger_accept", source.adminParams).pipe(
-    Effect.catchAll((failure) => Effect.logWarning("ledger_accept failed", failure.message))
+  ask(source, "ledger_accept", source.adminParams).pipe(
+    Effect.catchTag("NodeRequestError", (failure) => Effect.logWarning(failure.message))
   )

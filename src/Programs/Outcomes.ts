@@ -56,13 +56,33 @@ export class PortInUse extends Data.TaggedError("PortInUse")<{
   }
 }
 
+export class NodeRejected extends Data.TaggedError("NodeRejected")<{
+  readonly command: string
+  readonly error: string
+  readonly detail: string | undefined
+}> {
+  override get message() {
+    const fix = this.error === "invalid_API_version"
+      ? "leave out --api-version or choose one the node supports"
+      : "use a WebSocket port whose admin list covers 127.0.0.1 (and set admin_user/admin_password if it has them)"
+    return `the node rejected ${this.command} with ${this.error}` + (this.detail ? ` (${this.detail})` : "") + `; ${fix}`
+  }
+}
+
 export class SkipRequested extends Data.TaggedError("SkipRequested")<{}> {
   override get message() {
     return "skipped by the user"
   }
 }
 
-export type EarlyEnd = NodeExited | StartupTimedOut | SyncTimedOut | NodeStalled | PortInUse | SkipRequested
+export type EarlyEnd =
+  | NodeExited
+  | StartupTimedOut
+  | SyncTimedOut
+  | NodeStalled
+  | NodeRejected
+  | PortInUse
+  | SkipRequested
 
 export const statusOf = (end: EarlyEnd | { readonly _tag: "SpawnError" | "WriteError" }): BinaryStatus => {
   switch (end._tag) {
@@ -73,6 +93,7 @@ export const statusOf = (end: EarlyEnd | { readonly _tag: "SpawnError" | "WriteE
     case "SyncTimedOut":
       return "sync_timeout"
     case "NodeStalled":
+    case "NodeRejected":
     case "WriteError":
       return "error"
     case "PortInUse":
