@@ -20,7 +20,14 @@ let store: ResultsStoreService | null = null
 let recorder: Recorder | null = null
 let manifest: ManifestBuilder | null = null
 
+let quit = false
+
 export const emergency = {
+  /** Records that the user asked the run to stop from the dashboard (`q` or Ctrl-C as a key). */
+  noteQuit: () => {
+    quit = true
+  },
+  quitRequested: () => quit,
   /** Remembers the binary being tested now. */
   track: (runStore: ResultsStoreService, current: Recorder) => {
     store = runStore
@@ -42,6 +49,8 @@ export const emergency = {
     let unsaved: BinarySummaryLine | null = null
     if (recorder !== null && recorder.ending === null) {
       recorder.ending = { status: "interrupted", errorMessage: "interrupted by a second Ctrl-C; the node was killed" }
+      recorder.forcedKill = true
+      recorder.exit ??= { code: null, signal: "SIGKILL", exitedAt: now }
       const result = recorder.toResult(now, { stdout: [], stderr: [] })
       const file = Effect.runSync(store.writeResult(result).pipe(Effect.orElseSucceed(() => "")))
       unsaved = summaryLine(result, recorder.growthPerHour(), file)

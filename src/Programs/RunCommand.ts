@@ -9,7 +9,7 @@ import { MonitorLoggerLive } from "../Layers/MonitorLog.js"
 import { NodeConnectionLive } from "../Layers/NodeConnection.js"
 import { NodeProcessLive } from "../Layers/NodeProcess.js"
 import { PortProbeLive } from "../Layers/PortProbe.js"
-import { formatRunId, makeResultsStore, ResultsStore } from "../Layers/ResultsStore.js"
+import { checkFileNames, formatRunId, makeResultsStore, ResultsStore } from "../Layers/ResultsStore.js"
 import type { ResultsStoreService } from "../Layers/ResultsStore.js"
 import { makeRunState, RunState } from "../Layers/RunState.js"
 import type { RunStateService } from "../Layers/RunState.js"
@@ -56,6 +56,7 @@ export const runCommand = (args: RunArguments) =>
   Effect.scoped(Effect.gen(function* () {
     const websocket = yield* resolveWebSocket(args)
     const binaries = yield* selectBinaries(args.binaries, args.buildDir)
+    yield* checkFileNames(binaries.map((binary) => binary.name))
     const runId = formatRunId(new Date(yield* Clock.currentTimeMillis))
     const store = yield* makeResultsStore(args.outputDir, runId)
     const runState = yield* makeRunState
@@ -77,7 +78,7 @@ export const runCommand = (args: RunArguments) =>
       Effect.forkDaemon
     )
     const lines = yield* runAll(plan).pipe(
-      Effect.raceFirst(runState.awaitQuit.pipe(Effect.zipRight(Effect.interrupt))),
+      Effect.raceFirst(runState.awaitQuit.pipe(Effect.tap(() => Effect.sync(emergency.noteQuit)), Effect.zipRight(Effect.interrupt))),
       Effect.ensuring(Effect.interruptible(Fiber.join(ui)).pipe(Effect.timeout("5 seconds"), Effect.ignore)),
       Effect.provide(runLayer(store, runState))
     )
