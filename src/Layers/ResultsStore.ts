@@ -59,6 +59,38 @@ export const formatRunId = (date: Date): string => {
 /** Characters other than letters, digits, `.`, `_` and `-` are replaced so a binary name is a safe file name. */
 export const fileSafeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "_")
 
+/** File names the run itself uses: `run.json` and `monitor.log`. */
+const RESERVED_FILE_NAMES = new Set(["run", "monitor"])
+
+export class FileNameClash extends Data.TaggedError("FileNameClash")<{
+  readonly names: ReadonlyArray<string>
+  readonly fileName: string
+}> {
+  override get message() {
+    const who = this.names.map((name) => `"${name}"`).join(" and ")
+    return RESERVED_FILE_NAMES.has(this.fileName)
+      ? `binary ${who} would be saved as ${this.fileName}.*, which the run itself uses; give it another name ` +
+        `(for example through a symlink)`
+      : `binaries ${who} would be saved under the same file name ${this.fileName}.*; rename one ` +
+        `(for example through a symlink), using letters, digits, ".", "_" and "-"`
+  }
+}
+
+/** Fails when two binaries map to the same result file names, or one maps to a file the run itself writes. */
+export const checkFileNames = (names: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const byFileName = new Map<string, Array<string>>()
+    for (const name of names) {
+      const fileName = fileSafeName(name)
+      byFileName.set(fileName, [...(byFileName.get(fileName) ?? []), name])
+    }
+    for (const [fileName, sharing] of byFileName) {
+      if (sharing.length > 1 || RESERVED_FILE_NAMES.has(fileName)) {
+        return yield* Effect.fail(new FileNameClash({ names: sharing, fileName }))
+      }
+    }
+  })
+
 /**
  * Creates `<outputDir>/<runId>` (with parents), checking that files can be written there before any node
  * starts. When the folder already exists (two runs in the same second), a suffix `-2`, `-3`, ... is added.
@@ -66,7 +98,7 @@ export const fileSafeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "
 export const makeResultsStore = (outputDir: string, runId: string) =>
   Effect.gen(function* () {
     const { runDir, finalRunId } = yield* Effect.try({
-      try: () => createRunDir(outputDir, runId),
+      try: () => createRunDir(path.resolve(outputDir), runId),
       catch: (cause) => new OutputDirError({ dir: outputDir, cause })
     })
 

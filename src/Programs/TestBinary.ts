@@ -146,6 +146,8 @@ const runNode = (
       )
     yield* watchers(waitForSync(source, target, settings))
     yield* watchers(monitor(source, target, settings))
+    // Every sample is taken: an interrupt while the node stops no longer changes the outcome.
+    recorder.ending = { status: "completed", errorMessage: null }
   })
 
 /** Samples for the live view between snapshots, so the dashboard's memory graph moves during sync too. */

@@ -83,8 +83,12 @@ export const Dashboard = ({ actions, colors = false, columns, now, rows, view }:
   const pageLines = Math.max(1, (isLogPane(focus) ? paneHeights[focus] : paneHeights.nodeLog) - 1)
   useInput(
     (input, key) => {
-      const command = commandForKey(input, key, pageLines)
-      if (command !== null) run(command)
+      // Keys typed quickly or over a slow link can arrive as one chunk ("ww"); each one counts.
+      const plainKeys = input.length > 1 && !key.ctrl && !key.meta && /^[ -~]+$/.test(input)
+      for (const each of plainKeys ? [...input] : [input]) {
+        const command = commandForKey(each, key, pageLines)
+        if (command !== null) run(command)
+      }
     },
     { isActive: isRawModeSupported }
   )
