@@ -22,8 +22,8 @@ export interface DashboardTerminal {
   readonly stderr: NodeJS.WriteStream
   /**
    * Called when quit is pressed again while the run is still stopping. The process terminal sends SIGINT to
-   * the monitor itself, because in raw mode Ctrl-C arrives as a key and the entry point's signal handling
-   * (interrupt on the first signal, kill every node on the next) would otherwise never run.
+   * the monitor itself, because in raw mode Ctrl-C arrives as a key. The entry point counts that signal as the
+   * second request after `q`, so it kills every node at once.
    */
   readonly onQuitAgain: () => void
 }
