@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Either } from "effect"
-import { type BareUnit, formatDuration, parseDurationText } from "../src/Domain/DurationText.js"
+import { type BareUnit, parseDurationText } from "../src/Domain/DurationText.js"
 
 describe("DurationText", () => {
   describe("parseDurationText", () => {
@@ -71,51 +71,5 @@ describe("DurationText", () => {
         expect(error.message).toContain("counts as minutes")
       })
     }
-  })
-
-  describe("formatDuration", () => {
-    const cases: ReadonlyArray<readonly [millis: number, text: string]> = [
-      [0, "0.0s"],
-      [40, "0.0s"],
-      [50, "0.1s"],
-      [45_000, "45.0s"],
-      [45_049, "45.0s"],
-      [59_940, "59.9s"],
-      [59_950, "1m 00s"],
-      [59_999, "1m 00s"],
-      [60_000, "1m 00s"],
-      [303_000, "5m 03s"],
-      [303_499, "5m 03s"],
-      [303_500, "5m 04s"],
-      [3_599_490, "59m 59s"],
-      [3_599_960, "1h 00m 00s"],
-      [3_725_000, "1h 02m 05s"],
-      [93_784_000, "26h 03m 04s"]
-    ]
-
-    for (const [millis, text] of cases) {
-      it(`formats ${millis} ms as ${text}`, () => {
-        expect(formatDuration(millis)).toBe(text)
-      })
-    }
-
-    it("accepts a Duration", () => {
-      expect(formatDuration(Duration.minutes(5))).toBe("5m 00s")
-      expect(formatDuration(Duration.infinity)).toBe("infinite")
-    })
-
-    it("formats negative values with a minus", () => {
-      expect(formatDuration(-45_000)).toBe("-45.0s")
-      expect(formatDuration(-59_960)).toBe("-1m 00s")
-      expect(formatDuration(-3_725_000)).toBe("-1h 02m 05s")
-      expect(formatDuration(-0)).toBe("0.0s")
-      expect(formatDuration(-40)).toBe("0.0s")
-    })
-
-    it("formats non-finite values", () => {
-      expect(formatDuration(Number.NaN)).toBe("n/a")
-      expect(formatDuration(Number.POSITIVE_INFINITY)).toBe("infinite")
-      expect(formatDuration(Number.NEGATIVE_INFINITY)).toBe("-infinite")
-    })
   })
 })

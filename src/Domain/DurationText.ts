@@ -1,5 +1,6 @@
 /**
- * Durations as a person types them on the command line (`30s`, `5m`, `1h30m`) and as the monitor prints them.
+ * Durations as a person types them on the command line (`30s`, `5m`, `1h30m`). The dashboard and the summary
+ * table format durations with `formatDuration` in src/Ui/Format.ts.
  */
 import { Data, Duration, Either } from "effect"
 
@@ -56,24 +57,6 @@ export const parseDurationText = (
   return Either.right(Duration.millis(millis))
 }
 
-/**
- * Formats a duration for people: `45.0s` under a minute, `5m 03s` under an hour, else `1h 02m 05s`. The value
- * is rounded once to the shown precision before it is split, so 59.96 s prints as `1m 00s`, never `60.0s`.
- * A negative duration gets a leading minus sign, and NaN prints as `n/a`.
- */
-export const formatDuration = (duration: number | Duration.Duration): string => {
-  const millis = typeof duration === "number" ? duration : Duration.toMillis(duration)
-  if (Number.isNaN(millis)) {
-    return "n/a"
-  }
-  if (!Number.isFinite(millis)) {
-    return millis > 0 ? "infinite" : "-infinite"
-  }
-
-  const magnitude = formatMagnitude(Math.abs(millis))
-  return millis < 0 && /[1-9]/.test(magnitude) ? `-${magnitude}` : magnitude
-}
-
 /** Units with their length in milliseconds, largest first. */
 const UNITS: ReadonlyArray<readonly [name: string, millis: number]> = [
   ["d", 86_400_000],
@@ -121,19 +104,3 @@ const sumOfParts = (text: string): number | string => {
   return total
 }
 
-const formatMagnitude = (millis: number): string => {
-  const tenths = Math.round(millis / 100)
-  if (tenths < 600) {
-    return `${Math.floor(tenths / 10)}.${tenths % 10}s`
-  }
-
-  const totalSeconds = Math.round(millis / 1000)
-  const seconds = totalSeconds % 60
-  const totalMinutes = Math.floor(totalSeconds / 60)
-  if (totalMinutes < 60) {
-    return `${totalMinutes}m ${twoDigits(seconds)}s`
-  }
-  return `${Math.floor(totalMinutes / 60)}h ${twoDigits(totalMinutes % 60)}m ${twoDigits(seconds)}s`
-}
-
-const twoDigits = (value: number): string => String(value).padStart(2, "0")
