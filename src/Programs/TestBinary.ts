@@ -16,7 +16,7 @@ import type { DiagnosticsSource } from "./Diagnostics.js"
 import { monitor } from "./MonitoringPhase.js"
 import type { EarlyEnd } from "./Outcomes.js"
 import { NodeExited, NodeStalled, PortInUse, SkipRequested, StartupTimedOut, statusOf } from "./Outcomes.js"
-import type { BinaryIdentity, RecorderContext } from "./Recorder.js"
+import type { BinaryIdentity, Ending, RecorderContext } from "./Recorder.js"
 import { Recorder } from "./Recorder.js"
 import type { RunSettings } from "./Settings.js"
 import { adminParams } from "./Settings.js"
@@ -50,7 +50,9 @@ export const testBinary = (run: BinaryRun) =>
     const save = Effect.gen(function* () {
       const endedAt = yield* Clock.currentTimeMillis
       recorder.ending ??= { status: "interrupted", errorMessage: "interrupted by the user" }
-      const result = recorder.toResult(endedAt, yield* Ref.get(tails))
+      const outputTails = yield* Ref.get(tails)
+      recorder.ending = withFatalLine(recorder.ending, outputTails.stderr)
+      const result = recorder.toResult(endedAt, outputTails)
       const file = yield* store.writeResult(result).pipe(
         Effect.tapError((error) => Effect.logError("result not saved", error.message)),
         Effect.orElseSucceed(() => "")
@@ -255,6 +257,18 @@ const recordConnectionEvent = (recorder: Recorder) => {
 
 /** Invalid messages beyond this many per binary are only counted, so a flood cannot bloat results or logs. */
 const MAX_RECORDED_INVALID_MESSAGES = 20
+
+/**
+ * Adds the node's last `FTL` log line to the reason of a crash or failed start, since it usually says why
+ * (`Unable to setup server handler`, `std::bad_alloc`). rippled also echoes `[rpc_startup]` commands at FTL,
+ * so the line is labelled as what it is, not as the cause.
+ */
+const withFatalLine = (ending: Ending, stderr: ReadonlyArray<string>): Ending => {
+  if (ending.status !== "crashed" && ending.status !== "failed_to_start") return ending
+  const fatal = [...stderr].reverse().find((line) => /\b[A-Za-z]+:FTL /.test(line))
+  if (fatal === undefined) return ending
+  return { ...ending, errorMessage: `${ending.errorMessage ?? ""}; last FTL line: ${fatal.trim()}` }
+}
 
 /** The line `run.json` lists for a finished binary. */
 export const summaryLine = (result: BinaryResult, growthPerHour: number | null, file: string): BinarySummaryLine => ({

@@ -64,7 +64,7 @@ describe("start faults", () => {
 
     const result = await run.result("xahaud-fatal-early")
     expect(result.status).toBe("failed_to_start")
-    expect(result.error_message).toBe("the node exited with code 1 before its WebSocket port opened")
+    expect(result.error_message).toMatch(/^the node exited with code 1 before its WebSocket port opened; last FTL line: .*:FTL /)
     expect(result.exit_code).toBe(1)
     expect(result.exit_signal).toBeNull()
     expect(result.stderr_tail).toHaveLength(100)
@@ -85,7 +85,7 @@ describe("start faults", () => {
 
     const result = await run.result("xahaud-fatal-late")
     expect(result.status).toBe("crashed")
-    expect(result.error_message).toBe("the node exited with code 1")
+    expect(result.error_message).toMatch(/^the node exited with code 1; last FTL line: .*:FTL /)
     expect(result.sync_time).not.toBeNull()
     expect(result.exit_code).toBe(1)
     expect(result.exit_signal).toBeNull()
@@ -118,7 +118,7 @@ describe("start faults", () => {
       const result = await run.result("rippled-bind-failure")
       expect(result.test_configuration.websocket_url).toBe(`ws://127.0.0.1:${monitorPort}`)
       expect(result.status).toBe("failed_to_start")
-      expect(result.error_message).toBe("the node exited with code 255 before its WebSocket port opened")
+      expect(result.error_message).toMatch(/^the node exited with code 255 before its WebSocket port opened; last FTL line: .*:FTL /)
       expect(result.exit_code).toBe(255)
       expect(result.stderr_tail.some((line) => line.includes("Address already in use"))).toBe(true)
       expect(result.stderr_tail.at(-1)).toMatch(/Application:FTL Unable to setup server handler/)
