@@ -1,4 +1,4 @@
-/** Asking the node for `server_info`, `get_counts` and `catalogue_status`, and recording the answers. */
+/** Requests for `server_info`, `get_counts` and `catalogue_status`, and recording of their replies. */
 import { Clock, Effect, Either, Option, Ref } from "effect"
 import type { Connection, NodeRequestError, RequestFailure } from "../Layers/NodeConnection.js"
 import { RunEvent, RunState } from "../Layers/RunState.js"
@@ -14,7 +14,7 @@ export interface DiagnosticsSource {
   readonly lastHeardAt: Ref.Ref<number>
   /** Added to admin requests: the port's admin credentials when the config sets them. */
   readonly adminParams: Readonly<Record<string, string>>
-  /** `undefined` until asked; false once the node answered `unknownCmd`. */
+  /** `undefined` until requested; false once the node replied `unknownCmd`. */
   readonly catalogueSupported: Ref.Ref<boolean | undefined>
 }
 
@@ -82,7 +82,7 @@ export const refreshCounts = (source: DiagnosticsSource) =>
   })
 
 /**
- * Asks for `catalogue_status` (xahaud 2025 and later). The first `unknownCmd` answer means the node does
+ * Asks for `catalogue_status` (xahaud 2025 and later). The first `unknownCmd` reply means the node does
  * not have the command, and it is never asked again.
  */
 export const refreshCatalogue = (source: DiagnosticsSource) =>

@@ -33,7 +33,7 @@ export interface BinaryRun {
   readonly onRecorder?: (recorder: Recorder) => void
 }
 
-/** Runs one binary's test and returns its summary line for `run.json`; never fails. */
+/** Runs one binary's test and returns its summary line for `run.json`. Every outcome becomes a status. */
 export const testBinary = (run: BinaryRun) =>
   Effect.gen(function* () {
     const runState = yield* RunState
@@ -259,7 +259,7 @@ const recordConnectionEvent = (recorder: Recorder) => {
 const MAX_RECORDED_INVALID_MESSAGES = 20
 
 /**
- * Adds the node's last `FTL` log line to the reason of a crash or failed start, since it usually says why
+ * Adds the node's last `FTL` log line to the reason of a crash or failed start, since it usually names the cause
  * (`Unable to setup server handler`, `std::bad_alloc`). rippled also echoes `[rpc_startup]` commands at FTL,
  * so the line is labelled as what it is, not as the cause.
  */

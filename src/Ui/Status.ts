@@ -119,7 +119,8 @@ export const timeFields = (view: RunView, now: number): Array<Field> => {
 /** `2-8 (7 ledgers)`; the count is left out when unknown. */
 const completeLedgersText = (complete: string | null, ledgerCount: number | null): string => {
   if (complete === null) return UNKNOWN
-  return ledgerCount === null ? complete : `${complete} (${formatCount(ledgerCount)} ledgers)`
+  if (ledgerCount === null) return complete
+  return `${complete} (${formatCount(ledgerCount)} ${ledgerCount === 1 ? "ledger" : "ledgers"})`
 }
 
 const PHASE_COLORS: Readonly<Record<RunPhase, Color>> = {
