@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { formatLogLine, LineRing, LineSplitter, MAX_LINE_BYTES } from "../src/Layers/NodeProcess/Lines.js"
+import { LineRing } from "../src/Domain/LineRing.js"
+import { formatLogLine, LineSplitter, MAX_LINE_BYTES } from "../src/Layers/NodeProcess/Lines.js"
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -59,7 +60,7 @@ describe("LineSplitter", () => {
 
 describe("LineRing", () => {
   it("keeps the newest lines oldest first", () => {
-    const ring = new LineRing(3)
+    const ring = new LineRing<string>(3)
     for (const line of ["1", "2"]) ring.push(line)
     expect(ring.toArray()).toEqual(["1", "2"])
     for (const line of ["3", "4", "5"]) ring.push(line)

@@ -25,7 +25,7 @@ export class LineRing<A> {
     this.length = 0
   }
 
-  /** The last `count` items (all by default), oldest first. */
+  /** Returns the last `count` items (all by default), oldest first. */
   toArray(count = this.length): Array<A> {
     const taken = Math.min(count, this.length)
     const result: Array<A> = []

@@ -56,28 +56,6 @@ export class LineSplitter {
   }
 }
 
-/** Ring buffer of the most recent `capacity` lines. */
-export class LineRing {
-  private readonly lines: Array<string> = []
-  private oldest = 0
-
-  constructor(readonly capacity: number) {}
-
-  push(line: string): void {
-    if (this.lines.length < this.capacity) {
-      this.lines.push(line)
-      return
-    }
-    this.lines[this.oldest] = line
-    this.oldest = (this.oldest + 1) % this.capacity
-  }
-
-  /** Returns the stored lines, oldest first. */
-  toArray(): Array<string> {
-    return [...this.lines.slice(this.oldest), ...this.lines.slice(0, this.oldest)]
-  }
-}
-
 /** Formats one line of a node's log file: `<ISO time> <stdout|stderr> <text>\n`. */
 export const formatLogLine = (receivedAt: number, stream: "stdout" | "stderr", text: string): string =>
   `${new Date(receivedAt).toISOString()} ${stream} ${text}\n`

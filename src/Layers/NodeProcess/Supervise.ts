@@ -6,7 +6,8 @@ import type { Scope } from "effect"
 import type { OutputLine, ProcessExit, RunningNode, StartSpec, StopOutcome } from "../NodeProcess.js"
 import { processGroupIsAlive, registerProcessGroup, signalProcessGroup, unregisterProcessGroup } from "../ProcessGroups.js"
 import type { LogFile } from "./Files.js"
-import { formatLogLine, LineRing, LineSplitter } from "./Lines.js"
+import { LineRing } from "../../Domain/LineRing.js"
+import { formatLogLine, LineSplitter } from "./Lines.js"
 
 const tailLines = 100
 /** Maximum lines buffered for each `lines` subscriber. Beyond this the oldest are dropped. */
@@ -135,7 +136,7 @@ export const launch = ({ argv, background, logFile, spec }: LaunchOptions): Effe
 const makeOutput = (logFile: LogFile) =>
   Effect.gen(function* () {
     const pubsub = yield* PubSub.sliding<Option.Option<OutputLine>>(subscriberBuffer)
-    const tails = { stdout: new LineRing(tailLines), stderr: new LineRing(tailLines) }
+    const tails = { stdout: new LineRing<string>(tailLines), stderr: new LineRing<string>(tailLines) }
     const closed = yield* Deferred.make<void>()
     let openPipes = 2
     let ended = false
