@@ -20,7 +20,7 @@ describe("runPlainPrinter", () => {
     Effect.gen(function* () {
       const runState = yield* makeRunState
       const capture = makeCapturingConsole()
-      // Subscribing before anything is published is what guarantees the printer sees the first event.
+      // Subscribing before anything is published guarantees that the printer receives the first event.
       const events = yield* runState.subscribe
       const printer = yield* runPlainPrinter(events).pipe(
         Effect.provideService(RunState, runState),

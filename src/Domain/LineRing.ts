@@ -27,9 +27,9 @@ export class LineRing<A> {
 
   /** Returns the last `count` items (all by default), oldest first. */
   toArray(count = this.length): Array<A> {
-    const taken = Math.min(count, this.length)
+    const returned = Math.min(count, this.length)
     const result: Array<A> = []
-    for (let i = this.length - taken; i < this.length; i++) {
+    for (let i = this.length - returned; i < this.length; i++) {
       result.push(this.items[(this.start + i) % this.capacity] as A)
     }
     return result

@@ -25,7 +25,7 @@ export type ConnectionEvent = Data.TaggedEnum<{
 }>
 export const ConnectionEvent = Data.taggedEnum<ConnectionEvent>()
 
-/** The node answered with `status: "error"`; fields as in rippled's error envelope. */
+/** Reply with `status: "error"` from the node. The fields are those of rippled's error envelope. */
 export class NodeRequestError extends Data.TaggedError("NodeRequestError")<{
   readonly command: string
   readonly error: string

@@ -14,7 +14,7 @@ export interface OutputLine {
   readonly text: string
 }
 
-/** How a node process ended: exactly one of `code` and `signal` is non-null. */
+/** End of a node process: exactly one of `code` and `signal` is non-null. */
 export interface ProcessExit {
   readonly code: number | null
   readonly signal: string | null
@@ -22,7 +22,7 @@ export interface ProcessExit {
   readonly exitedAt: number
 }
 
-/** What stopping a node took. `forced` is true when SIGKILL was needed after the grace period. */
+/** Result of stopping a node. `forced` is true when SIGKILL was needed after the grace period. */
 export interface StopOutcome {
   readonly exit: ProcessExit
   readonly forced: boolean
@@ -45,8 +45,8 @@ export interface RunningNode {
   /** The argv actually spawned, including any pdeathsig prefix. */
   readonly argv: ReadonlyArray<string>
   /**
-   * Output lines of both streams as they arrive; each subscriber sees lines from subscription on. The stream
-   * ends when both pipes have closed. A subscriber more than 4096 lines behind loses the oldest ones.
+   * Output lines of both streams as they arrive. Each subscriber gets the lines from its subscription on.
+   * The stream ends when both pipes have closed. A subscriber more than 4096 lines behind loses the oldest.
    */
   readonly lines: Stream.Stream<OutputLine>
   /** The last 100 lines of each stream. */

@@ -1,6 +1,6 @@
 /**
- * Where a run's files go: `<output-dir>/<run-id>/`. Snapshots are appended one line at a time with a
- * synchronous write, so a monitor killed with SIGKILL loses at most the line being written; results and
+ * The files of a run, under `<output-dir>/<run-id>/`. Snapshots are appended one line at a time with a
+ * synchronous write, so a monitor killed with SIGKILL loses at most the line being written. Results and
  * `run.json` are replaced atomically (temporary file, then rename).
  */
 import { Context, Data, Effect, Layer } from "effect"
@@ -67,11 +67,11 @@ export class FileNameClash extends Data.TaggedError("FileNameClash")<{
   readonly fileName: string
 }> {
   override get message() {
-    const who = this.names.map((name) => `"${name}"`).join(" and ")
+    const quotedNames = this.names.map((name) => `"${name}"`).join(" and ")
     return RESERVED_FILE_NAMES.has(this.fileName)
-      ? `binary ${who} would be saved as ${this.fileName}.*, which the run itself uses; give it another name ` +
+      ? `binary ${quotedNames} would be saved as ${this.fileName}.*, which the run itself uses; give it another name ` +
         `(for example through a symlink)`
-      : `binaries ${who} would be saved under the same file name ${this.fileName}.*; rename one ` +
+      : `binaries ${quotedNames} would be saved under the same file name ${this.fileName}.*; rename one ` +
         `(for example through a symlink), using letters, digits, ".", "_" and "-"`
   }
 }

@@ -110,9 +110,9 @@ const watchDiagnostics = (source: DiagnosticsSource, hadLedgers: Ref.Ref<boolean
 
 /**
  * Records `lost_sync` when `complete_ledgers` drops to empty and `regained_sync` when ledgers come back.
- * Both server_info and the `validated_ledgers` of ledger messages update `complete_ledgers`, so the state
- * last recorded is kept in `hadLedgers` rather than compared around one of the two updates, which
- * would miss a loss that the other source reported first and record one loss per update when they differ.
+ * Both server_info and the `validated_ledgers` of ledger messages update `complete_ledgers`, so the last
+ * recorded state is kept in `hadLedgers`. Comparing before and after one of the two updates would miss a
+ * loss that the other source reported first, and would record one loss per update when the sources differ.
  */
 const noteLedgerAvailability = (source: DiagnosticsSource, hadLedgers: Ref.Ref<boolean>) =>
   Effect.gen(function* () {

@@ -11,7 +11,7 @@ import { takeSnapshot } from "./Snapshots.js"
 export const serverInfoPolling = (interval: Duration.Duration) => Schedule.spaced(interval)
 
 /**
- * Polls until `complete_ledgers` holds at least one ledger. `server_state` alone never counts as synced
+ * Polls until `complete_ledgers` contains at least one ledger. `server_state` alone never counts as synced
  * (a node reports `full` before it has ledgers), and no xahaud-only command is needed.
  */
 export const waitForSync = (

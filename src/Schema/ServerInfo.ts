@@ -40,8 +40,8 @@ export const decodeLedgerAccept = Schema.decodeUnknownEither(LedgerAcceptResult)
 export const decodeCatalogueStatus = Schema.decodeUnknownEither(CatalogueStatusResult)
 
 /**
- * Object counts from a `get_counts` result. Current builds name C++ types with a namespace
- * (`ripple::Ledger`, `xrpl::Ledger`, `ripple::HashRouter::Entry`), which is stripped once; older rippled
+ * Returns the object counts of a `get_counts` result. Current builds name C++ types with a namespace
+ * (`ripple::Ledger`, `xrpl::Ledger`, `ripple::HashRouter::Entry`), which is stripped once. Older rippled
  * builds used bare names (`Ledger`, `NodeObject`), so any other numeric key that is not a known node-store,
  * cache or database figure also counts as an object.
  */

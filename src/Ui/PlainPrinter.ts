@@ -25,7 +25,7 @@ import { formatSummaryTable } from "./SummaryTable.js"
 
 /**
  * Prints run events until `RunFinished`, then the summary table. `events` comes from `RunState.subscribe`,
- * called before the run starts, so that the printer sees `RunStarted`.
+ * called before the run starts, so that the printer receives `RunStarted`.
  */
 export const runPlainPrinter = (events: Stream.Stream<RunEvent>): Effect.Effect<void, never, RunState> =>
   Effect.gen(function* () {

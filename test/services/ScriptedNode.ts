@@ -1,5 +1,5 @@
 /**
- * Test doubles for the phase programs: a scripted node connection (each command answered by a function),
+ * Test doubles for the phase programs: a scripted node connection (a function returns the reply to each command),
  * a memory sampler with a settable RSS, and the in-memory results store, so the sync and monitoring
  * decisions can be tested on `TestClock` without processes or sockets.
  */

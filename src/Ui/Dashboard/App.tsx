@@ -85,8 +85,8 @@ export const Dashboard = ({ actions, colors = false, columns, now, rows, view }:
     (input, key) => {
       // Keys typed quickly or over a slow link can arrive as one chunk ("ww"); each one counts.
       const plainKeys = input.length > 1 && !key.ctrl && !key.meta && /^[ -~]+$/.test(input)
-      for (const each of plainKeys ? [...input] : [input]) {
-        const command = commandForKey(each, key, pageLines)
+      for (const keyInput of plainKeys ? [...input] : [input]) {
+        const command = commandForKey(keyInput, key, pageLines)
         if (command !== null) run(command)
       }
     },
